@@ -1,0 +1,55 @@
+"""Shared helpers for scenario tests: writing scenario files and running the validator."""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = ROOT / "data" / "scenarios"
+BASELINE = SCENARIOS / "baseline.yaml"
+
+
+@pytest.fixture
+def baseline_mapping() -> dict[str, Any]:
+    """The shipped baseline as a plain mapping (a fresh copy per test)."""
+    with open(BASELINE, encoding="utf-8") as handle:
+        return copy.deepcopy(yaml.safe_load(handle))
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[..., Path]:
+    """Write a scenario file into tmp_path from a mapping (dumped as YAML) or raw text."""
+
+    def _write(name: str, content: dict[str, Any] | str) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = content if isinstance(content, str) else yaml.safe_dump(content, sort_keys=False)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return _write
+
+
+def _run_validate(*paths: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "workbook.validate", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.fixture
+def run_validate() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run ``python -m workbook.validate FILE...`` with this interpreter (the project's venv)."""
+    return _run_validate
