@@ -1,0 +1,77 @@
+"""Shared helpers for the workbook tests, as fixtures (tests import no sibling modules).
+
+``make_scenario`` writes a scenario file extending the baseline; ``run_workbook`` runs the
+real command (``python -m workbook``) with this interpreter; ``snapshot`` reads every file of
+a folder so a test can tell whether anything was written.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+BASELINE = PROJECT_ROOT / "data" / "scenarios" / "baseline.yaml"
+
+MakeScenario = Callable[..., Path]
+RunWorkbook = Callable[..., subprocess.CompletedProcess[str]]
+Snapshot = Callable[[Path], dict[str, bytes]]
+
+
+def _make_scenario(path: Path, *, name: str, seed: int = 4242, extra: str = "") -> Path:
+    """A scenario file that extends the baseline (3 quick replications)."""
+    path.write_text(
+        f"extends: {BASELINE}\n"
+        f"name: {name!r}\n"
+        "description: 'Runner test & escaping <b>check</b>'\n"
+        f"seed: {seed}\n"
+        "run:\n  quick_replications: 3\n" + extra,
+        encoding="utf-8",
+    )
+    return path
+
+
+def _run_workbook(
+    *args: str | Path, cwd: Path, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """``python -m workbook ARGS`` with this interpreter, from ``cwd``."""
+    return subprocess.run(
+        [sys.executable, "-m", "workbook", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` with its bytes."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.fixture(scope="session")
+def make_scenario() -> MakeScenario:
+    return _make_scenario
+
+
+@pytest.fixture(scope="session")
+def run_workbook() -> RunWorkbook:
+    return _run_workbook
+
+
+@pytest.fixture(scope="session")
+def snapshot() -> Snapshot:
+    return _snapshot
+
+
+@pytest.fixture(scope="session")
+def fixture_notebooks() -> Path:
+    return PROJECT_ROOT / "tests" / "fixtures" / "notebooks"

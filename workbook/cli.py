@@ -1,0 +1,179 @@
+"""The ``workbook`` command: ``workbook run`` and ``workbook validate``.
+
+User errors (a bad option, an invalid scenario, an unknown notebook) are reported on one
+line each, with a non-zero exit status and never a traceback. Default folders are found
+from the project root (the parent of the ``workbook`` package), so the command works from
+any current directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from workbook.provenance import PROJECT_ROOT
+
+DEFAULT_SCENARIOS_DIR = PROJECT_ROOT / "data" / "scenarios"
+DEFAULT_NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+DEFAULT_REPORTS_DIR = PROJECT_ROOT / "reports"
+DEFAULT_TIMEOUT_S = 3600.0
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse that reports a usage error on one line instead of the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Parser for ``workbook run`` and ``workbook validate``."""
+    parser = _OneLineParser(
+        prog="workbook",
+        description="Run the service-delivery option reports, or check scenario files.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_OneLineParser)
+
+    run = commands.add_parser(
+        "run",
+        help="run notebooks on scenarios and write HTML reports",
+        description="Execute every notebook on every scenario and write reports/<scenario>/"
+        "<notebook>.html and reports/index.html.",
+    )
+    run.add_argument(
+        "--scenario",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="scenario file (repeatable; default: every data/scenarios/*.yaml)",
+    )
+    run.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="NOTEBOOK",
+        help="run only this notebook (name with or without .ipynb; repeatable)",
+    )
+    run.add_argument(
+        "--replications",
+        type=_at_least(2),
+        metavar="N",
+        help="replications per option (default: the scenario's run.replications)",
+    )
+    run.add_argument(
+        "--jobs",
+        type=_at_least(1),
+        default=1,
+        metavar="N",
+        help="notebooks run at once; the cores are shared out among them for replications "
+        "(default: 1, one notebook using every core)",
+    )
+    run.add_argument(
+        "--quick",
+        action="store_true",
+        help="few replications and a short horizon (smoke run; reports say so)",
+    )
+    run.add_argument(
+        "--reports-dir",
+        type=Path,
+        default=DEFAULT_REPORTS_DIR,
+        metavar="DIR",
+        help="where reports go (default: reports/)",
+    )
+    run.add_argument(
+        "--notebooks-dir",
+        type=Path,
+        default=DEFAULT_NOTEBOOKS_DIR,
+        metavar="DIR",
+        help="where the notebooks are (default: notebooks/)",
+    )
+    run.add_argument(
+        "--timeout",
+        type=_positive_seconds,
+        default=DEFAULT_TIMEOUT_S,
+        metavar="SECONDS",
+        help=f"limit for any one notebook cell (default: {DEFAULT_TIMEOUT_S:.0f})",
+    )
+
+    validate = commands.add_parser(
+        "validate",
+        help="check scenario files without running anything",
+        description="Check scenario files; print one line per problem.",
+    )
+    validate.add_argument("files", nargs="+", metavar="FILE", help="scenario file(s)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``workbook`` console command; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "validate":
+            from workbook.validate import main as validate_main
+
+            return validate_main(list(args.files))
+        return _run(args)
+    except KeyboardInterrupt:
+        print("workbook: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _run(args: argparse.Namespace) -> int:
+    """``workbook run``: plan (refusing bad input on one line each), then execute."""
+    from workbook.runner import RunError, RunOptions, run
+
+    scenario_paths = tuple(args.scenario) or tuple(sorted(DEFAULT_SCENARIOS_DIR.glob("*.yaml")))
+    if not scenario_paths:
+        print(f"workbook: error: no scenario files in {DEFAULT_SCENARIOS_DIR}", file=sys.stderr)
+        return EXIT_USAGE
+    options = RunOptions(
+        scenario_paths=scenario_paths,
+        notebooks_dir=args.notebooks_dir,
+        reports_dir=args.reports_dir,
+        only=tuple(args.only),
+        replications=args.replications,
+        quick=args.quick,
+        jobs=args.jobs,
+        timeout=args.timeout,
+    )
+    try:
+        return run(options)
+    except RunError as error:
+        for line in error.lines:
+            print(line, file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _at_least(minimum: int) -> Callable[[str], int]:
+    """argparse type: an integer no smaller than ``minimum``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum} (got {value})")
+        return value
+
+    return parse
+
+
+def _positive_seconds(text: str) -> float:
+    """argparse type: a number of seconds greater than zero."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0 (got {text})")
+    return value

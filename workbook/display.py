@@ -1,0 +1,171 @@
+"""Display helpers for the report notebooks: title, provenance, tables, headline figures.
+
+Notebooks call these so that every report looks the same and every piece of scenario text
+is escaped (a scenario name is user input and ends up in HTML). The objects returned are
+plain classes with ``_repr_html_``, so they render in JupyterLab and in the exported HTML
+alike; styles are inline so they do not depend on the report template.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from workbook.provenance import PROJECT_ROOT, file_sha256, git_commit, package_versions
+
+if TYPE_CHECKING:
+    import pandas
+
+    from models.scenario import Scenario
+
+HEADLINE_MIME = "application/vnd.workbook.headline+json"
+
+QUICK_BANNER = (
+    "QUICK RUN: few replications over a short simulated period. "
+    "These figures show that the workbook runs; they are not fit for decisions."
+)
+
+_BANNER_STYLE = (
+    "border:3px solid #b35900;background:#fff3e0;color:#4d2600;"
+    "padding:0.75em 1em;margin:0.75em 0;font-weight:700;font-size:1.1em"
+)
+_TABLE_STYLE = "border-collapse:collapse;margin:0.5em 0 1em 0"
+_CELL_STYLE = "text-align:left;padding:0.25em 0.75em;border-bottom:1px solid #ddd"
+
+
+@dataclass(frozen=True)
+class HTMLBlock:
+    """A piece of ready-escaped HTML that IPython displays as such."""
+
+    markup: str
+    summary: str = "HTML block"
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def __repr__(self) -> str:
+        return self.summary
+
+
+def title_block(scenario: Scenario, title: str, quick: bool) -> HTMLBlock:
+    """Report heading: title, scenario name and description, run date, quick-run banner."""
+    run_date = datetime.now().astimezone().strftime("%d %B %Y, %H:%M %Z").strip()
+    parts = [
+        '<header class="wb-title">',
+        f'<h1 class="wb-report-title">{escape(title)}</h1>',
+        f'<p class="wb-scenario"><strong>Scenario:</strong> {escape(scenario.name)}</p>',
+        f'<p class="wb-description">{escape(scenario.description)}</p>',
+        f'<p class="wb-run-date"><strong>Run:</strong> {escape(run_date)}</p>',
+    ]
+    if quick:
+        banner = escape(QUICK_BANNER)
+        parts.append(f'<div class="wb-quick" role="note" style="{_BANNER_STYLE}">{banner}</div>')
+    parts.append("</header>")
+    return HTMLBlock("\n".join(parts), summary=f"{title} ({scenario.name})")
+
+
+def provenance(
+    scenario: Scenario,
+    *,
+    seed: int,
+    replications: int,
+    quick: bool,
+    started: datetime | None = None,
+) -> HTMLBlock:
+    """Table of what produced the report: scenario file and hashes, seed, code and packages."""
+    from models.scenario import scenario_sha256
+
+    source = Path(scenario.source)
+    when = (started or datetime.now()).astimezone().isoformat(timespec="seconds")
+    versions = ", ".join(f"{name} {version}" for name, version in package_versions().items())
+    rows: list[tuple[str, str]] = [
+        ("Scenario file", _display_path(source)),
+        ("Scenario SHA-256 (resolved content)", scenario_sha256(source)),
+    ]
+    rows += [
+        (f"File SHA-256: {_display_path(Path(path))}", file_sha256(path))
+        for path in (scenario.chain or (source,))
+    ]
+    rows += [
+        ("Seed", str(seed)),
+        ("Replications", f"{replications} (quick run)" if quick else str(replications)),
+        ("Code version (git commit)", git_commit()),
+        ("Packages", versions),
+        ("Run started", when),
+    ]
+    body = "\n".join(
+        f'<tr><th scope="row" style="{_CELL_STYLE}">{escape(key)}</th>'
+        f'<td style="{_CELL_STYLE}"><code>{escape(value)}</code></td></tr>'
+        for key, value in rows
+    )
+    markup = (
+        '<section class="wb-provenance">\n<h2>Provenance</h2>\n'
+        f'<table class="wb-table" style="{_TABLE_STYLE}">\n<tbody>\n{body}\n</tbody>\n</table>\n'
+        "</section>"
+    )
+    return HTMLBlock(markup, summary=f"Provenance of {scenario.name}")
+
+
+def headline(figures: Mapping[str, str]) -> None:
+    """Publish the report's headline figures for the index page (nothing shows in the report).
+
+    The runner reads them from the executed notebook's display data under ``HEADLINE_MIME``;
+    no ``text/plain`` is sent, so neither JupyterLab nor the HTML export renders anything.
+    """
+    from IPython.display import publish_display_data
+
+    payload = {str(name): str(value) for name, value in figures.items()}
+    publish_display_data({HEADLINE_MIME: payload})
+
+
+def table(df: pandas.DataFrame, caption: str) -> HTMLBlock:
+    """A readable HTML table of ``df`` with an escaped caption; every cell is escaped too.
+
+    A default 0, 1, 2, ... row index means nothing to a reader and is left out.
+    """
+    import pandas
+
+    show_index = not isinstance(df.index, pandas.RangeIndex)
+    markup = df.to_html(escape=True, border=0, classes="wb-table", na_rep="–", index=show_index)
+    opening_end = markup.index(">") + 1
+    markup = (
+        markup[:opening_end]
+        + f'\n<caption style="caption-side:top;text-align:left;font-weight:600">'
+        f"{escape(caption)}</caption>" + markup[opening_end:]
+    )
+    return HTMLBlock(markup, summary=caption)
+
+
+def money(x: float) -> str:
+    """Pounds in the short form used in reports: ``£1.23m``, ``£456k``, ``£789``, ``£1.20bn``.
+
+    Rounding that would print ``£1000k`` moves up a unit instead (``£1.00m``); negative
+    amounts carry a leading minus sign.
+    """
+    if math.isnan(x):
+        return "n/a"
+    sign = "-" if x < 0 else ""
+    amount = abs(x)
+    if math.isinf(amount):
+        return f"{sign}£∞"
+    if round(amount) < 1_000:
+        return f"{sign}£{amount:.0f}"
+    if round(amount / 1e3) < 1_000:
+        return f"{sign}£{amount / 1e3:.0f}k"
+    if round(amount / 1e6, 2) < 1_000:
+        return f"{sign}£{amount / 1e6:.2f}m"
+    return f"{sign}£{amount / 1e9:.2f}bn"
+
+
+def _display_path(path: Path) -> str:
+    """A path relative to the project when it lies inside it, else absolute."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:
+        return str(resolved)

@@ -1,0 +1,478 @@
+"""Run the report notebooks: scenario -> papermill -> nbconvert -> ``reports/``.
+
+For every scenario (each validated before anything runs) and every notebook, papermill
+executes the notebook with the scenario injected as a parameter, and nbconvert turns the
+executed notebook into a self-contained HTML report at ``reports/<slug>/<notebook>.html``
+(written atomically). A notebook that fails keeps its executed copy as
+``reports/<slug>/<notebook>.failed.ipynb``, leaves any earlier HTML report as it was, and
+makes the run exit non-zero; the other notebooks still run.
+
+Kernels. Every notebook runs on a kernel of *this* interpreter (``sys.executable``),
+whatever kernelspecs the user has installed: :class:`WorkbookKernelManager` answers the
+kernel name ``workbook-python`` with an in-memory kernelspec, so nothing is looked up or
+written under the user's Jupyter paths.
+
+Parallel notebooks and papermill issue 511. Kernels started at the same moment by several
+processes can pick the same TCP ports (jupyter_client finds a free port, releases it, and
+the kernel binds it later: another process can take it in between), failing with
+``ZMQError: Address already in use``. jupyter_client's port cache only protects kernels of
+one process, and other programs on the machine can take a port too. On POSIX the kernels
+here therefore talk over the ``ipc`` transport (Unix domain sockets, each kernel under its
+own random path), which has no ports and so no race at all. Where ``ipc`` is not available
+(Windows) the runner falls back to TCP and staggers kernel starts.
+"""
+
+from __future__ import annotations
+
+import copy
+import multiprocessing
+import os
+import re
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jupyter_client.kernelspec import KernelSpec
+from jupyter_client.manager import AsyncKernelManager
+
+from workbook.atomic import atomic_write_text
+from workbook.display import HEADLINE_MIME
+from workbook.index import STATUS_FAILED, STATUS_OK, ReportEntry, update_index
+from workbook.provenance import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    import nbformat
+
+KERNEL_NAME = "workbook-python"
+IPC_TRANSPORT = os.name == "posix"
+KERNEL_START_STAGGER_S = 2.0
+REMOVED_TAGS = frozenset({"parameters", "injected-parameters"})
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_NAME = "workbook_report"
+REASON_MAX_CHARS = 300
+
+Say = Callable[[str], None]
+
+
+class RunError(Exception):
+    """A problem with what the user asked for; nothing was run. ``lines`` are shown as-is."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        super().__init__(lines[0] if lines else "run refused")
+        self.lines = list(lines)
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What ``workbook run`` was asked to do."""
+
+    scenario_paths: tuple[Path, ...]
+    notebooks_dir: Path
+    reports_dir: Path
+    only: tuple[str, ...] = ()
+    replications: int | None = None
+    quick: bool = False
+    jobs: int = 1
+    timeout: float | None = 3600.0
+
+
+@dataclass(frozen=True)
+class NotebookTask:
+    """One notebook to run on one scenario; plain data so it crosses to a worker process."""
+
+    scenario_path: str
+    scenario_slug: str
+    scenario_name: str
+    notebook: str
+    reports_dir: str
+    replications: int | None
+    quick: bool
+    jobs: int
+    timeout: float | None
+
+    @property
+    def stem(self) -> str:
+        return Path(self.notebook).stem
+
+    @property
+    def label(self) -> str:
+        return f"{self.scenario_slug}/{self.stem}"
+
+
+@dataclass(frozen=True)
+class NotebookOutcome:
+    """How one task ended: ok, or failed with a one-line reason."""
+
+    task: NotebookTask
+    ok: bool
+    reason: str
+    duration_s: float
+    finished: str
+    headline: dict[str, str] = field(default_factory=dict)
+
+    def entry(self) -> ReportEntry:
+        """The row the index shows for this outcome."""
+        return ReportEntry(
+            scenario_slug=self.task.scenario_slug,
+            scenario_name=self.task.scenario_name,
+            notebook=self.task.stem,
+            status=STATUS_OK if self.ok else STATUS_FAILED,
+            reason=self.reason,
+            duration_s=round(self.duration_s, 2),
+            run_date=self.finished,
+            headline=self.headline,
+            quick=self.task.quick,
+        )
+
+
+class WorkbookKernelManager(AsyncKernelManager):
+    """Kernel manager that always starts this interpreter's ipykernel (see module docstring).
+
+    On POSIX it uses the ``ipc`` transport with a fresh socket path per kernel, so kernels
+    started together never compete for TCP ports (papermill issue 511).
+    """
+
+    def _transport_default(self) -> str:
+        return "ipc" if IPC_TRANSPORT else "tcp"
+
+    def _ip_default(self) -> str:
+        if self.transport == "ipc":
+            return os.path.join(tempfile.gettempdir(), f"workbook-{uuid.uuid4().hex[:16]}")
+        return super()._ip_default()
+
+    @property
+    def kernel_spec(self) -> KernelSpec:
+        return workbook_kernel_spec()
+
+
+def workbook_kernel_spec() -> KernelSpec:
+    """Kernelspec for ipykernel on ``sys.executable``, with the project importable."""
+    python_path = os.pathsep.join(
+        part for part in (str(PROJECT_ROOT), os.environ.get("PYTHONPATH", "")) if part
+    )
+    return KernelSpec(
+        argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        display_name=f"Python ({sys.executable})",
+        language="python",
+        name=KERNEL_NAME,
+        env={"PYTHONPATH": python_path},
+        metadata={"debugger": False},
+    )
+
+
+def run(options: RunOptions, say: Say | None = None) -> int:
+    """Run every requested notebook on every requested scenario; 0 if all succeeded, else 1.
+
+    Raises :class:`RunError` (before anything runs or is written) when a scenario is invalid
+    or the notebooks asked for do not exist.
+    """
+    say = say or _say_stderr
+    tasks = plan_tasks(options)
+    concurrent = max(1, min(options.jobs, len(tasks)))
+    say(
+        f"workbook: {len(tasks)} report(s), {concurrent} at a time, "
+        f"{tasks[0].jobs} replication worker(s) each"
+    )
+    ok = failed = 0
+    for outcome in _execute_all(tasks, concurrent, say):
+        update_index(options.reports_dir, [outcome.entry()])
+        ok += outcome.ok
+        failed += not outcome.ok
+    say(f"workbook: {ok} ok, {failed} failed; index: {options.reports_dir / 'index.html'}")
+    return 0 if failed == 0 else 1
+
+
+def plan_tasks(options: RunOptions) -> list[NotebookTask]:
+    """Validate scenarios and notebooks and list the tasks, or raise :class:`RunError`."""
+    scenarios = _load_scenarios(options.scenario_paths)
+    notebooks = _select_notebooks(options.notebooks_dir, options.only)
+    concurrent = max(1, min(options.jobs, len(scenarios) * len(notebooks)))
+    replication_jobs = max(1, available_cores() // concurrent)
+    reports_dir = str(options.reports_dir.resolve())
+    return [
+        NotebookTask(
+            scenario_path=str(Path(scenario.source).resolve()),
+            scenario_slug=scenario.slug,
+            scenario_name=scenario.name,
+            notebook=str(notebook.resolve()),
+            reports_dir=reports_dir,
+            replications=options.replications,
+            quick=options.quick,
+            jobs=replication_jobs,
+            timeout=options.timeout,
+        )
+        for scenario in scenarios
+        for notebook in notebooks
+    ]
+
+
+def available_cores() -> int:
+    """Cores this process may use (respects CPU affinity where the OS reports it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def execute_task(task: NotebookTask) -> NotebookOutcome:
+    """Execute one notebook and export its report; never raises for a notebook failure."""
+    started = time.perf_counter()
+    out_dir = Path(task.reports_dir) / task.scenario_slug
+    out_dir.mkdir(parents=True, exist_ok=True)
+    running = out_dir / f".{task.stem}.{uuid.uuid4().hex[:8]}.running.ipynb"
+    failed_copy = out_dir / f"{task.stem}.failed.ipynb"
+    try:
+        executed = _execute_notebook(task, running)
+        title = f"{task.scenario_name} — {notebook_title(executed, task.stem)}"
+        html = export_html(executed, title, Path(task.notebook).parent)
+        atomic_write_text(out_dir / f"{task.stem}.html", html)
+        failed_copy.unlink(missing_ok=True)
+        return _outcome(task, started, ok=True, headline=headline_figures(executed))
+    except Exception as error:  # a failing notebook must not stop the others
+        if running.exists():
+            os.replace(running, failed_copy)
+        return _outcome(task, started, ok=False, reason=failure_reason(error))
+    finally:
+        running.unlink(missing_ok=True)
+
+
+def export_html(nb: nbformat.NotebookNode, title: str, resource_dir: Path) -> str:
+    """Self-contained HTML for an executed notebook: outputs and prose, no code, no prompts."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    nb = copy.deepcopy(nb)
+    _strip_headline_outputs(nb)
+    nb.metadata["title"] = title
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags=set(REMOVED_TAGS), enabled=True), enabled=True
+    )
+    resources = {"metadata": {"name": title, "path": str(resource_dir)}}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    return body
+
+
+def headline_figures(nb: nbformat.NotebookNode) -> dict[str, str]:
+    """Headline figures published by ``workbook.display.headline`` (later ones win)."""
+    figures: dict[str, str] = {}
+    for output in _outputs(nb):
+        data = output.get("data", {})
+        if HEADLINE_MIME in data and isinstance(data[HEADLINE_MIME], dict):
+            figures.update({str(k): str(v) for k, v in data[HEADLINE_MIME].items()})
+    return figures
+
+
+def notebook_title(nb: nbformat.NotebookNode, fallback: str) -> str:
+    """The first Markdown heading of the notebook, else a title made from its file name."""
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            match = re.match(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", line)
+            if match:
+                return match.group(1)
+    return fallback.replace("_", " ").replace("-", " ").capitalize()
+
+
+def failure_reason(error: BaseException) -> str:
+    """One line saying why a notebook failed: exception name and message."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(error, PapermillExecutionError):
+        text = f"{error.ename}: {error.evalue}"
+    else:
+        lines = [line for line in str(error).splitlines() if line.strip()]
+        text = f"{type(error).__name__}: {lines[0] if lines else ''}".rstrip(": ")
+    text = " ".join(text.split())
+    if len(text) > REASON_MAX_CHARS:
+        text = text[: REASON_MAX_CHARS - 1] + "…"
+    return text
+
+
+def _execute_notebook(task: NotebookTask, output: Path) -> nbformat.NotebookNode:
+    """papermill on the workbook kernel, in the notebook's folder, with the run parameters."""
+    import papermill
+
+    return papermill.execute_notebook(
+        task.notebook,
+        str(output),
+        parameters={
+            "scenario": task.scenario_path,
+            "replications": task.replications,
+            "quick": task.quick,
+            "jobs": task.jobs,
+        },
+        kernel_name=KERNEL_NAME,
+        language="python",
+        cwd=str(Path(task.notebook).parent),
+        execution_timeout=task.timeout,
+        progress_bar=False,
+        log_output=False,
+        kernel_manager_class=WorkbookKernelManager,
+    )
+
+
+def _execute_all(tasks: list[NotebookTask], concurrent: int, say: Say) -> Iterator[NotebookOutcome]:
+    """Outcomes as tasks finish; at most ``concurrent`` notebooks run at once."""
+    if concurrent == 1:
+        for number, task in enumerate(tasks, 1):
+            say(f"[{number}/{len(tasks)}] running  {task.label}")
+            outcome = execute_task(task)
+            say(_finished_line(number, len(tasks), outcome))
+            yield outcome
+        return
+    with ProcessPoolExecutor(max_workers=concurrent, mp_context=_pool_context()) as pool:
+        waiting = list(enumerate(tasks, 1))
+        running: dict[Future[NotebookOutcome], tuple[int, NotebookTask]] = {}
+        while waiting or running:
+            while waiting and len(running) < concurrent:
+                if running and not IPC_TRANSPORT:
+                    time.sleep(KERNEL_START_STAGGER_S)
+                number, task = waiting.pop(0)
+                say(f"[{number}/{len(tasks)}] running  {task.label}")
+                running[pool.submit(execute_task, task)] = (number, task)
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                number, task = running.pop(future)
+                outcome = _result_or_failure(future, task)
+                say(_finished_line(number, len(tasks), outcome))
+                yield outcome
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """Fresh worker processes (no inherited kernel state), importing papermill only once.
+
+    Importing papermill and nbconvert costs seconds of CPU (jsonschema's format checkers),
+    so on POSIX a fork server imports them once and forks the workers from it; elsewhere
+    each worker is spawned and imports them itself.
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["papermill", "nbconvert", "workbook.runner"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _result_or_failure(future: Future[NotebookOutcome], task: NotebookTask) -> NotebookOutcome:
+    """The worker's outcome, or a failure when the worker process itself died."""
+    try:
+        return future.result()
+    except Exception as error:
+        return NotebookOutcome(
+            task=task,
+            ok=False,
+            reason=failure_reason(error),
+            duration_s=0.0,
+            finished=_now(),
+        )
+
+
+def _finished_line(number: int, total: int, outcome: NotebookOutcome) -> str:
+    status = "ok      " if outcome.ok else "FAILED  "
+    line = f"[{number}/{total}] {status} {outcome.task.label} ({outcome.duration_s:.1f} s)"
+    return line if outcome.ok else f"{line}: {outcome.reason}"
+
+
+def _outcome(
+    task: NotebookTask,
+    started: float,
+    *,
+    ok: bool,
+    reason: str = "",
+    headline: dict[str, str] | None = None,
+) -> NotebookOutcome:
+    return NotebookOutcome(
+        task=task,
+        ok=ok,
+        reason=reason,
+        duration_s=time.perf_counter() - started,
+        finished=_now(),
+        headline=headline or {},
+    )
+
+
+def _load_scenarios(paths: Sequence[Path]) -> list[Any]:
+    """Every scenario loaded and validated, or :class:`RunError` listing every problem."""
+    from models.scenario import ScenarioError, load_scenario
+
+    if not paths:
+        raise RunError(["no scenario files to run (give --scenario FILE)"])
+    scenarios, problems = [], []
+    for path in paths:
+        try:
+            scenarios.append(load_scenario(path))
+        except ScenarioError as error:
+            problems.extend(error.problems or [str(error)])
+        except OSError as error:
+            problems.append(f"{path}: {error.strerror or error}")
+    if problems:
+        raise RunError(problems)
+    seen: dict[str, Path] = {}
+    for scenario in scenarios:
+        if scenario.slug in seen:
+            raise RunError(
+                [
+                    f"{scenario.source}: same report folder {scenario.slug!r} as "
+                    f"{seen[scenario.slug]}; rename one of the files"
+                ]
+            )
+        seen[scenario.slug] = Path(scenario.source)
+    return scenarios
+
+
+def _select_notebooks(notebooks_dir: Path, only: Sequence[str]) -> list[Path]:
+    """Notebooks in ``notebooks_dir`` (sorted), restricted to ``only`` (stems or file names)."""
+    if not notebooks_dir.is_dir():
+        raise RunError([f"{notebooks_dir}: notebooks folder not found"])
+    notebooks = sorted(notebooks_dir.glob("*.ipynb"))
+    if not notebooks:
+        raise RunError([f"{notebooks_dir}: no notebooks (*.ipynb) to run"])
+    if not only:
+        return notebooks
+    by_name = {nb.stem: nb for nb in notebooks} | {nb.name: nb for nb in notebooks}
+    unknown = [name for name in only if name not in by_name]
+    if unknown:
+        known = ", ".join(nb.stem for nb in notebooks)
+        raise RunError(
+            [
+                f"--only {name}: no such notebook in {notebooks_dir} (have: {known})"
+                for name in unknown
+            ]
+        )
+    wanted = {by_name[name] for name in only}
+    return [nb for nb in notebooks if nb in wanted]
+
+
+def _strip_headline_outputs(nb: nbformat.NotebookNode) -> None:
+    """Drop headline display data: it is for the index and has nothing to render."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if HEADLINE_MIME not in o.get("data", {})]
+
+
+def _outputs(nb: nbformat.NotebookNode) -> Iterator[dict[str, Any]]:
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            yield from cell.get("outputs", [])
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _say_stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
