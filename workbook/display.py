@@ -141,6 +141,11 @@ def table(df: pandas.DataFrame, caption: str) -> HTMLBlock:
     return HTMLBlock(markup, summary=caption)
 
 
+def paragraph(text: str) -> HTMLBlock:
+    """A paragraph of plain text (escaped), e.g. a conclusion written from computed figures."""
+    return HTMLBlock(f'<p class="wb-paragraph">{escape(text)}</p>')
+
+
 def money(x: float) -> str:
     """Pounds in the short form used in reports: ``£1.23m``, ``£456k``, ``£789``, ``£1.20bn``.
 

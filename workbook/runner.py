@@ -53,7 +53,9 @@ if TYPE_CHECKING:
 KERNEL_NAME = "workbook-python"
 IPC_TRANSPORT = os.name == "posix"
 KERNEL_START_STAGGER_S = 2.0
-REMOVED_TAGS = frozenset({"parameters", "injected-parameters"})
+# Cells kept out of the HTML: the parameters (shown in the provenance instead) and cells for
+# modellers only, such as a notebook's own title heading, which the report's title block replaces.
+REMOVED_TAGS = frozenset({"parameters", "injected-parameters", "notebook-only"})
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "workbook_report"
 REASON_MAX_CHARS = 300
@@ -458,10 +460,18 @@ def _select_notebooks(notebooks_dir: Path, only: Sequence[str]) -> list[Path]:
 
 
 def _strip_headline_outputs(nb: nbformat.NotebookNode) -> None:
-    """Drop headline display data: it is for the index and has nothing to render."""
+    """Drop what is not for a reader: headline data (for the index, nothing to render) and
+    standard-error streams (progress bars, warnings: kept in the executed notebook for the
+    modeller)."""
     for cell in nb.cells:
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs if HEADLINE_MIME not in o.get("data", {})]
+            cell.outputs = [o for o in cell.outputs if _for_reader(o)]
+
+
+def _for_reader(output: dict[str, Any]) -> bool:
+    if output.get("output_type") == "stream":
+        return output.get("name") != "stderr"
+    return HEADLINE_MIME not in output.get("data", {})
 
 
 def _outputs(nb: nbformat.NotebookNode) -> Iterator[dict[str, Any]]:
