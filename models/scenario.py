@@ -54,6 +54,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from models.recovery.config import RecoveryConfig
+
 __all__ = [
     "DATA_DIR",
     "DEFAULT_SCENARIO",
@@ -369,8 +371,8 @@ class Scenario(BaseModel):
     """A validated scenario. ``source`` and ``chain`` are set by the loader, not the file.
 
     ``chain`` lists the files read, the scenario's own file first, then what it extends, and so
-    on up to the root. Later issues add optional service sections here, for example
-    ``recovery: RecoverySettings | None = None``.
+    on up to the root. Each service has an optional section (``recovery``, ...); a report on a
+    service refuses a scenario without its section.
     """
 
     model_config = _CONFIG
@@ -385,6 +387,7 @@ class Scenario(BaseModel):
     base_year: Annotated[int, Strict(), Field(ge=1990, le=2100)]
     run: RunSettings
     appraisal: AppraisalSettings
+    recovery: RecoveryConfig | None = None
 
     source: Path = Field(exclude=True)
     chain: tuple[Path, ...] = Field(exclude=True)

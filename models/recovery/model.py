@@ -1,0 +1,798 @@
+"""Discrete-event model of vehicle recovery and pounds (SimPy; clock in hours).
+
+One replication simulates a *representative period*: ``warmup_days`` from an empty pound (its
+statistics discarded), then ``window_days`` observed. Counts are scaled to a year
+(``x 365 / window_days``) so they feed the appraisal directly.
+
+A removal request arrives (non-stationary Poisson by hour of the week); it has a category
+(seizure, crime-related, ...) and a sector. A truck of that sector is requested (urgent before
+routine, first come first served within a priority); the truck is dispatched, travels to the
+scene (attendance = request to arrival on scene), works on scene, tows the vehicle to the
+sector's pound and returns. At the pound the vehicle takes a space, or goes to paid external
+storage when the site is full (it stays there until it leaves). Vehicles needing forensic
+examination wait for a bay and an examiner. Once releasable, the owner collects (after a random
+time, at most the retention period) or the vehicle is disposed of after the retention and
+disposal periods. Statutory charges on leaving are income.
+
+Common random numbers: each vehicle's attributes (category, sector, travel, on-scene, tow and
+return times, collection and examination times) are drawn *when it arrives*, each from its own
+named stream, so the same vehicle has the same attributes under every option, however the
+options then treat it. Option-specific randomness (a contractor's other clients) has streams of
+its own.
+
+Statistics are streamed (:class:`~models.kit.statistics.Tally`,
+:class:`~models.kit.statistics.TimeWeighted`): memory does not grow with the horizon.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import simpy
+
+from models.kit.arrivals import arrivals, poisson_arrival_times, stationary_arrival_times
+from models.kit.distributions import Empirical, Uniform
+from models.kit.roster import RosteredResource
+from models.kit.statistics import Tally, TimeWeighted
+from models.kit.streams import Streams
+from models.recovery.config import (
+    PRIORITIES,
+    ContractorRecovery,
+    OptionSpec,
+    RecoveryConfig,
+    build_roster,
+)
+
+__all__ = [
+    "DAYS_PER_YEAR",
+    "STREAMS",
+    "RecoveryRun",
+    "RecoveryTrace",
+    "metric_names",
+    "simulate",
+    "trace",
+]
+
+HOURS_PER_DAY = 24.0
+DAYS_PER_YEAR = 365.0
+"""Counts in the window are scaled to a year of this many days."""
+
+_QUEUE_RANK = {"urgent": 0, "routine": 1, "after_police": 2}
+
+STREAMS: dict[str, str] = {
+    "recovery.arrivals": "times of removal requests (thinning)",
+    "recovery.category": "category of each request",
+    "recovery.sector": "sector of each request",
+    "recovery.travel": "travel time to the scene",
+    "recovery.on_scene": "time on scene",
+    "recovery.tow": "tow time to the pound",
+    "recovery.return": "return time from the pound",
+    "recovery.release": "whether the owner collects",
+    "recovery.collect_time": "time until the owner collects",
+    "recovery.exam": "forensic examination time",
+    "recovery.contractor_background.<sector>": "arrivals of a contractor's other-client jobs",
+    "recovery.contractor_background_time.<sector>": "durations of those jobs",
+}
+"""The named random streams the model draws from (one per random activity)."""
+
+
+# --------------------------------------------------------------------------- the run
+
+
+@dataclass(frozen=True)
+class RecoveryRun:
+    """What one call of :func:`simulate` runs: an option of a scenario at a demand level.
+
+    Picklable, so it can be an entry of ``run_replications``' options mapping.
+
+    Parameters
+    ----------
+    config
+        The scenario's ``recovery:`` section.
+    option
+        Name of the delivery option (a key of ``config.options``).
+    year
+        Demand year: requests are ``annual_vehicles * (1 + growth) ** year`` (0 = base year).
+    warmup_days, window_days
+        Override the section's representative period (e.g. for a quick run).
+    """
+
+    config: RecoveryConfig
+    option: str
+    year: float = 0.0
+    warmup_days: float | None = None
+    window_days: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.option not in self.config.options:
+            raise ValueError(
+                f"no recovery option {self.option!r} (options: {', '.join(self.config.options)})"
+            )
+        for label, value in (("warmup_days", self.warmup_days), ("window_days", self.window_days)):
+            if value is not None and (not math.isfinite(value) or value < 0):
+                raise ValueError(f"{label} must be a finite number of days >= 0, got {value}")
+        if self.window_days is not None and self.window_days <= 0:
+            raise ValueError(f"window_days must be > 0, got {self.window_days}")
+
+    @property
+    def spec(self) -> OptionSpec:
+        """The option's specification."""
+        return self.config.options[self.option]
+
+    @property
+    def warmup_hours(self) -> float:
+        """Start of the observed window."""
+        days = self.config.period.warmup_days if self.warmup_days is None else self.warmup_days
+        return days * HOURS_PER_DAY
+
+    @property
+    def window_hours(self) -> float:
+        """Length of the observed window."""
+        days = self.config.period.window_days if self.window_days is None else self.window_days
+        return days * HOURS_PER_DAY
+
+    def with_(self, **changes: Any) -> RecoveryRun:
+        """A copy with some fields changed (``run.with_(year=10)``)."""
+        return replace(self, **changes)
+
+
+# --------------------------------------------------------------------------- vehicles
+
+
+class _Vehicle:
+    """One removal request and its vehicle (attributes drawn at arrival)."""
+
+    __slots__ = (
+        "at_pound",
+        "category",
+        "collect_time",
+        "collect_u",
+        "exam_time",
+        "observed",
+        "on_scene",
+        "priority",
+        "requested",
+        "returning",
+        "sector",
+        "site",
+        "tow",
+        "travel",
+    )
+
+    requested: float
+    category: int
+    sector: int
+    priority: int
+    travel: float
+    on_scene: float
+    tow: float
+    returning: float
+    collect_u: float
+    collect_time: float
+    exam_time: float
+    observed: bool
+    at_pound: float
+    site: int  # index of the site holding the vehicle, -1 in external overflow storage
+
+
+@dataclass(frozen=True)
+class _Category:
+    name: str
+    priority: int
+    target: float
+    needs_exam: bool
+    charged: bool
+    collected_share: float
+    retention: float  # hours
+    disposal_stay: float  # hours from releasable to leaving, when not collected
+
+
+@dataclass
+class _Counters:
+    """Counts in the observed window."""
+
+    requests: int = 0
+    requests_by_priority: list[int] = field(default_factory=lambda: [0] * len(PRIORITIES))
+    within_target: list[int] = field(default_factory=lambda: [0] * len(PRIORITIES))
+    breaches: int = 0
+    admitted: int = 0
+    overflow: int = 0
+    overflow_days: int = 0
+    last_overflow_day: int = -1
+    exams: int = 0
+    collected: int = 0
+    disposed: int = 0
+    paid_removals: float = 0.0
+    paid_storage_days: float = 0.0
+    paid_disposals: float = 0.0
+    other_client_jobs: int = 0
+
+
+@dataclass(frozen=True)
+class RecoveryTrace:
+    """One replication's time series, for charts (not for run_replications).
+
+    ``day`` counts from the start of the run (the warm-up included: ``warmup_days`` marks where
+    observation starts). Occupancies are daily time-weighted means.
+    """
+
+    option: str
+    warmup_days: float
+    day: np.ndarray
+    occupancy: np.ndarray
+    """Vehicles held in the option's own sites (all sites)."""
+    site_occupancy: dict[str, np.ndarray]
+    overflow_occupancy: np.ndarray
+    """Vehicles held in external overflow storage."""
+    attendance_hours: np.ndarray
+    """Attendance time of every request observed (after the warm-up)."""
+    attendance_priority: np.ndarray
+    """Priority of each of those requests (names from ``PRIORITIES``)."""
+    attendance_target_hours: np.ndarray
+    """Attendance target of each of those requests (its category's)."""
+    exam_wait_hours: np.ndarray
+    """Wait from arrival at the pound to the start of examination, per examined vehicle."""
+    metrics: dict[str, float]
+    """The same figures :func:`simulate` returns for this replication."""
+
+
+# --------------------------------------------------------------------------- the model
+
+
+class _Model:
+    """The SimPy model of one option for one replication."""
+
+    def __init__(self, run: RecoveryRun, streams: Streams, *, keep_trace: bool = False) -> None:
+        self.run = run
+        self.env = env = simpy.Environment()
+        self.warmup = run.warmup_hours
+        self.end = run.warmup_hours + run.window_hours
+        config = run.config
+        option = run.spec
+        demand = config.demand
+        self.keep_trace = keep_trace
+
+        # --- demand and attributes (option-independent streams) ---
+        self.sector_names = list(demand.sectors)
+        self.categories = [
+            _Category(
+                name=name,
+                priority=PRIORITIES.index(c.priority),
+                target=c.attendance_target_hours,
+                needs_exam=c.examination_time is not None,
+                charged=c.charged,
+                collected_share=c.release.collected_share,
+                retention=c.release.retention_days * HOURS_PER_DAY,
+                disposal_stay=(c.release.retention_days + c.release.disposal_days) * HOURS_PER_DAY,
+            )
+            for name, c in demand.categories.items()
+        ]
+        pick_category = _index_sampler([c.share for c in demand.categories.values()])
+        pick_sector = _index_sampler([s.share for s in demand.sectors.values()])
+        self.draw_category = pick_category(streams["recovery.category"])
+        self.draw_sector = pick_sector(streams["recovery.sector"])
+        travel_factor = option.recovery.travel_time_factor
+        tow_factor = option.storage.tow_time_factor
+        self.travel_factor = travel_factor
+        self.tow_factor = tow_factor
+        rng = streams["recovery.travel"]
+        self.travel = [s.travel_time.build(rng).sample for s in demand.sectors.values()]
+        rng = streams["recovery.tow"]
+        self.tow = [s.tow_time.build(rng).sample for s in demand.sectors.values()]
+        rng = streams["recovery.return"]
+        self.returning = [s.return_time.build(rng).sample for s in demand.sectors.values()]
+        rng = streams["recovery.on_scene"]
+        self.on_scene = [c.on_scene_time.build(rng).sample for c in demand.categories.values()]
+        self.collect_u = Uniform(low=0.0, high=1.0).build(streams["recovery.release"]).sample
+        rng = streams["recovery.collect_time"]
+        self.collect_time = [
+            c.release.time_to_collect.build(rng).sample for c in demand.categories.values()
+        ]
+        rng = streams["recovery.exam"]
+        self.exam_time: list[Callable[[], float] | None] = [
+            None if c.examination_time is None else c.examination_time.build(rng).sample
+            for c in demand.categories.values()
+        ]
+
+        # --- recovery: trucks per sector ---
+        recovery = option.recovery
+        self.dispatch = recovery.dispatch_hours
+        self.trucks = [
+            RosteredResource(env, build_roster(recovery.trucks[s]), f"trucks {s}", self.warmup)
+            if demand.sectors[s].share > 0 or _roster_has_units(recovery.trucks[s])
+            else None
+            for s in self.sector_names
+        ]
+        self.contract_targets: list[float] | None = None
+        if isinstance(recovery, ContractorRecovery):
+            self.contract_targets = [recovery.contract_targets_hours[p] for p in PRIORITIES]
+            if recovery.other_clients is not None and recovery.other_clients.busy_share > 0:
+                self._start_other_clients(recovery, streams)
+
+        # --- pound sites ---
+        storage = option.storage
+        self.site_names = list(storage.sites)
+        self.site_capacity = [
+            math.inf if site.capacity is None else site.capacity for site in storage.sites.values()
+        ]
+        site_of = {s: i for i, site in enumerate(storage.sites.values()) for s in site.sectors}
+        self.site_of_sector = [site_of[s] for s in self.sector_names]
+        self.site_level = [0] * len(self.site_names)
+        self.site_stats = [TimeWeighted(env) for _ in self.site_names]
+        self.total_stats = TimeWeighted(env)
+        self.overflow_level = 0
+        self.overflow_stats = TimeWeighted(env)
+
+        # --- examination ---
+        examination = option.examination
+        self.needs_exam = any(c.needs_exam for c in self.categories)
+        if self.needs_exam:
+            self.bays = simpy.Resource(env, capacity=examination.bays)
+            self.examiners = RosteredResource(
+                env, build_roster(examination.examiners), "examiners", self.warmup
+            )
+        self.exam_wait = Tally()
+
+        # --- statistics (within-target counts are kept per vehicle: targets vary by category) ---
+        self.attendance = [Tally() for _ in PRIORITIES]
+        self.attendance_all = Tally()
+        self.counts = _Counters()
+        charges = config.charges
+        self.paid_share_collected = charges.collected_paid_share
+        self.paid_share_disposed = charges.disposed_paid_share
+
+        # --- trace (charts only) ---
+        self.trace_attendance: list[tuple[float, int, float]] = []
+        self.trace_exam_wait: list[float] = []
+        self.daily: list[tuple[float, list[float], float, float]] = []  # (day, sites, all, out)
+        if keep_trace:
+            self.trace_levels = [TimeWeighted(env) for _ in self.site_names]
+            self.trace_total = TimeWeighted(env)
+            self.trace_overflow = TimeWeighted(env)
+            self._previous_snapshot: tuple[float, list[float], float, float] = (
+                0.0,
+                [0.0] * len(self.site_names),
+                0.0,
+                0.0,
+            )
+            env.process(self._daily_snapshots())
+
+        # --- processes ---
+        profile = demand.profile(run.year)
+        times = poisson_arrival_times(profile, streams["recovery.arrivals"])
+        env.process(arrivals(env, times, self._on_request, until=self.end))
+        if self.warmup > 0:
+            env.process(self._end_warmup())
+
+    # --- demand -------------------------------------------------------------------------
+
+    def _on_request(self, now: float) -> None:
+        """A removal request: draw the vehicle's attributes, then start its recovery job."""
+        v = _Vehicle()
+        v.requested = now
+        c = int(self.draw_category())
+        s = int(self.draw_sector())
+        category = self.categories[c]
+        v.category = c
+        v.sector = s
+        v.priority = category.priority
+        v.travel = self.travel[s]() * self.travel_factor
+        v.tow = self.tow[s]() * self.tow_factor
+        v.returning = self.returning[s]() * self.tow_factor
+        v.on_scene = self.on_scene[c]()
+        v.collect_u = self.collect_u()
+        v.collect_time = self.collect_time[c]()
+        exam = self.exam_time[c]
+        v.exam_time = exam() if exam is not None else 0.0
+        v.observed = now >= self.warmup
+        if v.observed:
+            counts = self.counts
+            counts.requests += 1
+            counts.requests_by_priority[v.priority] += 1
+        self.env.process(self._job(v))
+
+    def _job(self, v: _Vehicle) -> Generator[simpy.Event, Any, None]:
+        """The truck's job: dispatch and travel, on scene, tow to the pound, return."""
+        env = self.env
+        with self.trucks[v.sector].request(v.priority) as req:  # type: ignore[union-attr]
+            yield req
+            delay = self.dispatch + v.travel
+            if delay > 0:  # zero-time steps (possible in test configurations) need no event
+                yield env.timeout(delay)
+            if v.observed:
+                self._record_attendance(v, env.now - v.requested)
+            delay = v.on_scene + v.tow
+            if delay > 0:
+                yield env.timeout(delay)
+            self._admit(v, env.now)
+            if v.returning > 0:
+                yield env.timeout(v.returning)
+
+    def _record_attendance(self, v: _Vehicle, attendance: float) -> None:
+        p = v.priority
+        self.attendance[p].add(attendance)
+        self.attendance_all.add(attendance)
+        category = self.categories[v.category]
+        if attendance <= category.target:
+            self.counts.within_target[p] += 1
+        if self.contract_targets is not None and attendance > self.contract_targets[p]:
+            self.counts.breaches += 1
+        if self.keep_trace:
+            self.trace_attendance.append((attendance, p, category.target))
+
+    # --- other clients of a contractor -----------------------------------------------------
+
+    def _start_other_clients(self, recovery: ContractorRecovery, streams: Streams) -> None:
+        others = recovery.other_clients
+        assert others is not None
+        rank = _QUEUE_RANK[others.priority]
+        for s, name in enumerate(self.sector_names):
+            trucks = self.trucks[s]
+            if trucks is None:
+                continue
+            rate = others.busy_share * trucks.roster.mean_capacity / others.job_time.mean
+            if rate <= 0:
+                continue
+            job_time = others.job_time.build(
+                streams[f"recovery.contractor_background_time.{name}"]
+            ).sample
+            times = stationary_arrival_times(
+                rate, streams[f"recovery.contractor_background.{name}"]
+            )
+            self.env.process(
+                arrivals(
+                    self.env,
+                    times,
+                    _other_client_starter(self, trucks, rank, job_time),
+                    until=self.end,
+                )
+            )
+
+    def _other_client_job(
+        self, trucks: RosteredResource, rank: int, duration: float
+    ) -> Generator[simpy.Event, Any, None]:
+        with trucks.request(rank) as req:
+            yield req
+            yield self.env.timeout(duration)
+
+    # --- pound ----------------------------------------------------------------------------
+
+    def _admit(self, v: _Vehicle, now: float) -> None:
+        """The vehicle arrives at its sector's pound, or at overflow storage if it is full."""
+        v.at_pound = now
+        site = self.site_of_sector[v.sector]
+        observed = now >= self.warmup
+        if observed:
+            self.counts.admitted += 1
+        if self.site_level[site] < self.site_capacity[site]:
+            v.site = site
+            self.site_level[site] += 1
+            self.site_stats[site].update(now, self.site_level[site])
+            self.total_stats.add(now, 1)
+            if self.keep_trace:
+                self.trace_levels[site].update(now, self.site_level[site])
+                self.trace_total.add(now, 1)
+        else:
+            v.site = -1
+            self.overflow_level += 1
+            self.overflow_stats.update(now, self.overflow_level)
+            if self.keep_trace:
+                self.trace_overflow.update(now, self.overflow_level)
+            if observed:
+                counts = self.counts
+                counts.overflow += 1
+                day = int(now // HOURS_PER_DAY)
+                if day != counts.last_overflow_day:
+                    counts.overflow_days += 1
+                    counts.last_overflow_day = day
+        if self.categories[v.category].needs_exam:
+            self.env.process(self._examine(v))
+        else:
+            self._releasable(v, now, now)
+
+    def _examine(self, v: _Vehicle) -> Generator[simpy.Event, Any, None]:
+        """Forensic examination: a bay, then an examiner, for the examination time."""
+        env = self.env
+        with self.bays.request() as bay:
+            yield bay
+            with self.examiners.request() as examiner:
+                yield examiner
+                if v.observed:
+                    wait = env.now - v.at_pound
+                    self.exam_wait.add(wait)
+                    if self.keep_trace:
+                        self.trace_exam_wait.append(wait)
+                yield env.timeout(v.exam_time)
+        if env.now >= self.warmup:
+            self.counts.exams += 1
+        self._releasable(v, env.now, env.now)
+
+    def _releasable(self, v: _Vehicle, now: float, charge_from: float) -> None:
+        """Schedule the vehicle's departure: collected by its owner, or disposed of."""
+        category = self.categories[v.category]
+        if v.collect_u < category.collected_share:
+            stay = min(v.collect_time, category.retention)
+            collected = True
+        else:
+            stay = category.disposal_stay
+            collected = False
+        leave = self.env.timeout(stay, (v, collected, charge_from))
+        leave.callbacks.append(self._on_leave)
+
+    def _on_leave(self, event: simpy.Event) -> None:
+        """The vehicle leaves the pound (or overflow storage): free the space, count income."""
+        v, collected, charge_from = event.value
+        now = self.env.now
+        site = v.site
+        if site >= 0:
+            self.site_level[site] -= 1
+            self.site_stats[site].update(now, self.site_level[site])
+            self.total_stats.add(now, -1)
+            if self.keep_trace:
+                self.trace_levels[site].update(now, self.site_level[site])
+                self.trace_total.add(now, -1)
+        else:
+            self.overflow_level -= 1
+            self.overflow_stats.update(now, self.overflow_level)
+            if self.keep_trace:
+                self.trace_overflow.update(now, self.overflow_level)
+        if now < self.warmup:
+            return
+        counts = self.counts
+        charged = self.categories[v.category].charged
+        days = _storage_days(v.at_pound, charge_from, now)
+        if collected:
+            counts.collected += 1
+            if charged:
+                share = self.paid_share_collected
+                counts.paid_removals += share
+                counts.paid_storage_days += share * days
+        else:
+            counts.disposed += 1
+            if charged:
+                share = self.paid_share_disposed
+                counts.paid_removals += share
+                counts.paid_storage_days += share * days
+                counts.paid_disposals += share
+
+    # --- bookkeeping ------------------------------------------------------------------------
+
+    def _end_warmup(self) -> Generator[simpy.Event, Any, None]:
+        yield self.env.timeout(self.warmup)
+        now = self.env.now
+        for stats in (*self.site_stats, self.total_stats, self.overflow_stats):
+            stats.reset(now)
+
+    def _daily_snapshots(self) -> Generator[simpy.Event, Any, None]:
+        while True:
+            yield self.env.timeout(HOURS_PER_DAY)
+            self._snapshot(self.env.now)
+
+    def _snapshot(self, now: float) -> None:
+        """Record the mean levels of the day ending at ``now`` (trace only)."""
+        current = (
+            [level.integral(now) for level in self.trace_levels],
+            self.trace_total.integral(now),
+            self.trace_overflow.integral(now),
+        )
+        previous = self._previous_snapshot
+        span = now - previous[0]
+        self.daily.append(
+            (
+                previous[0] / HOURS_PER_DAY,
+                [(b - a) / span for a, b in zip(previous[1], current[0], strict=True)],
+                (current[1] - previous[2]) / span,
+                (current[2] - previous[3]) / span,
+            )
+        )
+        self._previous_snapshot = (now, *current)
+
+    def finish_trace(self) -> None:
+        """Close the last (possibly partial) day of the trace at the end of the run."""
+        if self.env.now > self._previous_snapshot[0]:
+            self._snapshot(self.env.now)
+
+    def execute(self) -> dict[str, float]:
+        """Run to the end of the window and return the metrics."""
+        self.env.run(until=self.end)
+        return self.metrics()
+
+    def metrics(self) -> dict[str, float]:
+        """The figures of the observed window (counts scaled to a year)."""
+        end = self.end
+        window_days = (end - self.warmup) / HOURS_PER_DAY
+        per_year = DAYS_PER_YEAR / window_days
+        c = self.counts
+        out: dict[str, float] = {
+            "requests_per_year": c.requests * per_year,
+            "jobs_per_year": c.requests * per_year,
+            "attendance_mean_hours": self.attendance_all.mean,
+            "attendance_p90_hours": self.attendance_all.quantile(0.9),
+            "attendance_within_target": _ratio(sum(c.within_target), self.attendance_all.n),
+        }
+        for p, name in enumerate(PRIORITIES):
+            tally = self.attendance[p]
+            out[f"jobs_{name}_per_year"] = c.requests_by_priority[p] * per_year
+            out[f"attendance_mean_hours_{name}"] = tally.mean
+            out[f"attendance_p90_hours_{name}"] = tally.quantile(0.9)
+            out[f"attendance_within_target_{name}"] = _ratio(c.within_target[p], tally.n)
+        out["service_credits_per_year"] = c.breaches * per_year
+        out["contract_breach_share"] = (
+            _ratio(c.breaches, self.attendance_all.n) if self.contract_targets else 0.0
+        )
+        busy_hours = on_duty_hours = 0.0
+        for trucks in self.trucks:
+            if trucks is not None:
+                busy_hours += trucks.busy_hours(end)
+                on_duty_hours += trucks.on_duty_hours(end)
+        out["truck_utilisation"] = _ratio(busy_hours, on_duty_hours)
+        out["other_client_jobs_per_year"] = c.other_client_jobs * per_year
+        out["pound_occupancy_mean"] = self.total_stats.mean(end)
+        out["pound_occupancy_peak"] = self.total_stats.max
+        for i, name in enumerate(self.site_names):
+            out[f"pound_occupancy_mean_{name}"] = self.site_stats[i].mean(end)
+            out[f"pound_occupancy_peak_{name}"] = self.site_stats[i].max
+        out["vehicle_days_per_year"] = self.total_stats.mean(end) * DAYS_PER_YEAR
+        out["days_over_capacity_per_year"] = c.overflow_days * per_year
+        out["overflow_vehicles_per_year"] = c.overflow * per_year
+        out["overflow_share"] = _ratio(c.overflow, c.admitted)
+        out["overflow_vehicle_days_per_year"] = self.overflow_stats.mean(end) * DAYS_PER_YEAR
+        out["exams_per_year"] = c.exams * per_year
+        out["exam_wait_mean_hours"] = self.exam_wait.mean
+        out["examiner_utilisation"] = (
+            self.examiners.utilisation(end) if self.needs_exam else math.nan
+        )
+        out["collected_per_year"] = c.collected * per_year
+        out["disposed_per_year"] = c.disposed * per_year
+        out["paid_removals_per_year"] = c.paid_removals * per_year
+        out["paid_storage_days_per_year"] = c.paid_storage_days * per_year
+        out["paid_disposals_per_year"] = c.paid_disposals * per_year
+        charges = self.run.config.charges
+        out["income_per_year"] = (
+            charges.removal * out["paid_removals_per_year"]
+            + charges.storage_per_day * out["paid_storage_days_per_year"]
+            + charges.disposal * out["paid_disposals_per_year"]
+        )
+        # a figure with no observation in the window (e.g. attendance with zero demand) is left
+        # out rather than reported as NaN, which run_replications refuses
+        return {name: value for name, value in out.items() if not math.isnan(value)}
+
+
+def _other_client_starter(
+    model: _Model, trucks: RosteredResource, rank: int, job_time: Callable[[], float]
+) -> Callable[[float], None]:
+    """``on_arrival`` for a sector's other-client jobs (duration drawn at arrival)."""
+
+    def start(now: float) -> None:
+        if now >= model.warmup:
+            model.counts.other_client_jobs += 1
+        model.env.process(model._other_client_job(trucks, rank, job_time()))
+
+    return start
+
+
+def _index_sampler(shares: list[float]) -> Callable[[np.random.Generator], Callable[[], float]]:
+    """A factory of samplers of an index drawn with the given shares (one draw per call)."""
+    spec = Empirical(values=[float(i) for i in range(len(shares))], weights=shares)
+    return lambda rng: spec.build(rng).sample
+
+
+def _roster_has_units(spec: int | list[Any]) -> bool:
+    return build_roster(spec).max_capacity > 0
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator else math.nan
+
+
+def _storage_days(removed_at: float, charge_from: float, left_at: float) -> int:
+    """Storage days chargeable: one per midday passed from the day after removal.
+
+    Charging starts at midday of the day after removal (and not before the end of any forensic
+    examination, ``charge_from``, during which it is waived).
+    """
+    first = (math.floor(removed_at / HOURS_PER_DAY) + 1) * HOURS_PER_DAY + 12.0
+    if charge_from > removed_at:
+        # days of examination are waived: start at the first midday after the examination
+        first = max(first, math.ceil((charge_from - 12.0) / HOURS_PER_DAY) * HOURS_PER_DAY + 12.0)
+    if left_at < first:
+        return 0
+    return int((left_at - first) // HOURS_PER_DAY) + 1
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def simulate(run: RecoveryRun, streams: Streams) -> dict[str, float]:
+    """Simulate one replication of ``run`` and return its metrics (flat, for run_replications).
+
+    Metric names: see :func:`metric_names`. Counts are per year (window counts x 365 /
+    window_days); shares are fractions; times are hours. A figure with no observation in the
+    window (e.g. attendance with zero demand, examiner utilisation with no examinations) is
+    left out rather than returned as NaN.
+    """
+    return _Model(run, streams).execute()
+
+
+def trace(run: RecoveryRun, streams: Streams) -> RecoveryTrace:
+    """Simulate one replication and keep its time series for charts (daily pound occupancy from
+    the start, warm-up included; every observed attendance and examination wait)."""
+    model = _Model(run, streams, keep_trace=True)
+    metrics = model.execute()
+    model.finish_trace()
+    days = np.array([d[0] for d in model.daily])
+    sites = np.array([d[1] for d in model.daily]).reshape(len(days), len(model.site_names))
+    attendance = np.array([a[0] for a in model.trace_attendance])
+    priority = np.array([PRIORITIES[a[1]] for a in model.trace_attendance], dtype=object)
+    targets = np.array([a[2] for a in model.trace_attendance])
+    return RecoveryTrace(
+        option=run.option,
+        warmup_days=run.warmup_hours / HOURS_PER_DAY,
+        day=days,
+        occupancy=np.array([d[2] for d in model.daily]),
+        site_occupancy={name: sites[:, i] for i, name in enumerate(model.site_names)},
+        overflow_occupancy=np.array([d[3] for d in model.daily]),
+        attendance_hours=attendance,
+        attendance_priority=priority,
+        attendance_target_hours=targets,
+        exam_wait_hours=np.array(model.trace_exam_wait),
+        metrics=metrics,
+    )
+
+
+def metric_names(config: RecoveryConfig, option: str) -> list[str]:
+    """Names of every metric :func:`simulate` can return for ``option`` (site names vary).
+
+    ``*_per_year`` are counts in the window scaled to a year; ``attendance_*`` are hours from
+    request to arrival on scene (``_within_target``: share within the category's target);
+    ``pound_occupancy_*`` are vehicles held in the option's own sites; ``overflow_*`` are
+    vehicles sent to external storage because their site was full; ``*_utilisation`` are busy
+    unit-hours over on-duty unit-hours.
+    """
+    if option not in config.options:
+        raise ValueError(f"no recovery option {option!r} (options: {', '.join(config.options)})")
+    names = [
+        "requests_per_year",
+        "jobs_per_year",
+        "attendance_mean_hours",
+        "attendance_p90_hours",
+        "attendance_within_target",
+    ]
+    for p in PRIORITIES:
+        names += [
+            f"jobs_{p}_per_year",
+            f"attendance_mean_hours_{p}",
+            f"attendance_p90_hours_{p}",
+            f"attendance_within_target_{p}",
+        ]
+    names += [
+        "service_credits_per_year",
+        "contract_breach_share",
+        "truck_utilisation",
+        "other_client_jobs_per_year",
+        "pound_occupancy_mean",
+        "pound_occupancy_peak",
+    ]
+    for site in config.options[option].storage.sites:
+        names += [f"pound_occupancy_mean_{site}", f"pound_occupancy_peak_{site}"]
+    names += [
+        "vehicle_days_per_year",
+        "days_over_capacity_per_year",
+        "overflow_vehicles_per_year",
+        "overflow_share",
+        "overflow_vehicle_days_per_year",
+        "exams_per_year",
+        "exam_wait_mean_hours",
+        "examiner_utilisation",
+        "collected_per_year",
+        "disposed_per_year",
+        "paid_removals_per_year",
+        "paid_storage_days_per_year",
+        "paid_disposals_per_year",
+        "income_per_year",
+    ]
+    return names

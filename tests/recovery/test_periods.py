@@ -1,0 +1,133 @@
+"""Representative periods: demand levels simulated, interpolation over the appraisal years, and
+the warm-up evidence."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+import pytest
+
+from models.recovery import RecoveryConfig
+from models.recovery.periods import (
+    NET_COST,
+    VOLUME_METRICS,
+    appraisal_runs,
+    demand_years,
+    interpolation_check,
+    parse_run_key,
+    run_key,
+    split_run_keys,
+    warmup_evidence,
+    yearly_volumes,
+)
+
+
+def test_demand_years_are_the_first_and_last_operating_years(
+    config: RecoveryConfig, mapping: dict[str, Any]
+) -> None:
+    assert demand_years(config, 10) == (1, 10)
+    assert demand_years(config, 10, levels=3) == (1, 6, 10)
+    assert demand_years(config, 1) == (1,)
+    flat = copy.deepcopy(mapping)
+    flat["demand"]["growth_per_year"] = 0.0
+    assert demand_years(RecoveryConfig.model_validate(flat), 10) == (1,)
+
+
+def test_run_keys_round_trip(config: RecoveryConfig) -> None:
+    assert run_key("in_house", 10) == "in_house@10"
+    assert parse_run_key("in_house@10") == ("in_house", 10.0)
+    runs = appraisal_runs(config, 10)
+    assert list(runs) == [run_key(o, y) for o in config.options for y in (1, 10)]
+    assert {(r.option, r.year) for r in runs.values()} == {
+        (o, y) for o in config.options for y in (1, 10)
+    }
+    with pytest.raises(ValueError, match="not a run key"):
+        parse_run_key("in_house")
+
+
+def test_volumes_proportional_to_demand_are_interpolated_exactly(config: RecoveryConfig) -> None:
+    factor = config.demand.demand_factor
+    by_run = {
+        "in_house@1": {m: 1000.0 * factor(1) for m in VOLUME_METRICS},
+        "in_house@10": {m: 1000.0 * factor(10) for m in VOLUME_METRICS},
+        "mixed@1": {m: 1.0 for m in VOLUME_METRICS},
+        "mixed@10": {m: 2.0 for m in VOLUME_METRICS},
+    }
+    volumes = yearly_volumes(by_run, "in_house", config, 10)
+    expected = np.array([0.0] + [1000.0 * factor(y) for y in range(1, 11)])
+    for metric in VOLUME_METRICS:
+        np.testing.assert_allclose(volumes[metric], expected, rtol=1e-12)
+    mixed = yearly_volumes(by_run, "mixed", config, 10)["jobs_per_year"]
+    assert mixed[0] == 0 and mixed[1] == 1.0 and mixed[10] == 2.0
+    assert np.all(np.diff(mixed[1:]) > 0)
+
+
+def test_more_levels_interpolate_piecewise(config: RecoveryConfig) -> None:
+    by_run = {
+        "x@1": {"overflow_vehicles_per_year": 0.0},
+        "x@6": {"overflow_vehicles_per_year": 0.0},
+        "x@10": {"overflow_vehicles_per_year": 100.0},
+    }
+    series = yearly_volumes(by_run, "x", config, 10, ["overflow_vehicles_per_year"])
+    values = series["overflow_vehicles_per_year"]
+    assert np.all(values[:7] == 0) and values[10] == 100 and 0 < values[8] < 100
+
+
+def test_one_demand_level_gives_the_same_volume_every_year(config: RecoveryConfig) -> None:
+    volumes = yearly_volumes(
+        {"in_house@1": {"jobs_per_year": 5.0}}, "in_house", config, 4, ["jobs_per_year"]
+    )
+    np.testing.assert_array_equal(volumes["jobs_per_year"], [0, 5, 5, 5, 5])
+
+
+def test_split_run_keys(config: RecoveryConfig) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "replication": [0, 0],
+            "option": ["in_house@1", "mixed@10"],
+            "metric": ["a", "a"],
+            "value": [1.0, 2.0],
+        }
+    )
+    split = split_run_keys(frame)
+    assert list(split["option"]) == ["in_house", "mixed"]
+    assert list(split["year"]) == [1.0, 10.0]
+
+
+def test_interpolation_check_on_a_short_run(config: RecoveryConfig) -> None:
+    table = interpolation_check(
+        config,
+        10,
+        replications=3,
+        seed=5,
+        options=["in_house"],
+        warmup_days=7,
+        window_days=14,
+        metrics=["jobs_per_year", "vehicle_days_per_year"],
+    )
+    assert list(table["metric"]) == ["jobs_per_year", "vehicle_days_per_year", NET_COST]
+    assert set(table["year"]) == {5}  # the year furthest from the simulated years 1 and 10
+    rows = table.set_index("metric")
+    jobs = rows.loc["jobs_per_year"]
+    assert abs(jobs["relative_difference"]) < 0.03
+    assert jobs["low"] <= jobs["difference"] <= jobs["high"]
+    assert abs(rows.loc[NET_COST, "relative_difference"]) < 0.03
+
+
+def test_warmup_evidence_follows_the_analytic_fill_curve(config: RecoveryConfig) -> None:
+    evidence = warmup_evidence(config, "in_house", replications=2, days=70, seed=3)
+    assert evidence.mean_occupancy.shape == (70,)
+    assert evidence.replication_occupancy.shape == (2, 70)
+    assert evidence.longest_stay_days == 56  # crime-related: 28 days' retention + 28 disposal
+    assert evidence.chosen_days == config.period.warmup_days
+    # the pound fills from empty as the infinite-server formula says
+    late = slice(60, 70)
+    assert evidence.mean_occupancy[late].mean() == pytest.approx(
+        evidence.expected_occupancy[late].mean(), rel=0.06
+    )
+    assert evidence.mean_occupancy[:7].mean() < 0.25 * evidence.stationary_occupancy
+    assert 0 <= evidence.mser5_days <= 35
