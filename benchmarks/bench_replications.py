@@ -1,8 +1,9 @@
 """Speed-up of run_replications with 2 worker processes over 1, on the same work.
 
-Runs 8 replications of an M/M/c queue (SimPy) with jobs=1 and then jobs=2, times both side by
-side in this one run (wall clock, pool start-up included), checks the results are identical and
-prints the speed-up. Goal: >= 1.8x on 2 free cores.
+Runs 8 replications of an M/M/c queue (SimPy) with jobs=1 and with jobs=2, alternately, twice
+each, in this one run (wall clock, pool start-up included); checks the results are identical and
+prints the best time of each and the speed-up. Goal: >= 1.8x on 2 free cores. Taking the best of
+alternated runs damps interference from other work on a shared machine.
 
     python benchmarks/bench_replications.py
 """
@@ -23,8 +24,9 @@ from models.kit.streams import Streams
 
 REPLICATIONS = 8
 SEED = 2013
-OPTIONS = {"mmc": {"servers": 4, "arrival_rate": 3.4, "service_mean": 1.0, "hours": 25_000.0}}
+OPTIONS = {"mmc": {"servers": 4, "arrival_rate": 3.4, "service_mean": 1.0, "hours": 16_000.0}}
 GOAL = 1.8
+REPEATS = 2
 
 
 def mmc(option: Mapping[str, Any], streams: Streams) -> dict[str, float]:
@@ -61,15 +63,24 @@ def timed(jobs: int) -> tuple[float, pd.DataFrame]:
 
 
 def main() -> int:
-    serial_time, serial = timed(1)
-    parallel_time, parallel = timed(2)
-    pd.testing.assert_frame_equal(serial, parallel)
-    speed_up = serial_time / parallel_time
+    load = os.getloadavg()[0]
+    times: dict[int, list[float]] = {1: [], 2: []}
+    frames: dict[int, pd.DataFrame] = {}
+    for _ in range(REPEATS):
+        for jobs in (1, 2):
+            elapsed, frames[jobs] = timed(jobs)
+            times[jobs].append(elapsed)
+    pd.testing.assert_frame_equal(frames[1], frames[2])
+    serial, parallel = min(times[1]), min(times[2])
     print(f"run_replications: {REPLICATIONS} replications of an M/M/4 queue (SimPy)")
-    print(f"  cores available : {os.cpu_count()}")
-    print(f"  jobs=1          : {serial_time:6.2f} s")
-    print(f"  jobs=2          : {parallel_time:6.2f} s")
-    print(f"  speed-up        : {speed_up:6.2f}x (goal >= {GOAL}x)  results identical: yes")
+    print(f"  cores available : {os.cpu_count()} (1-min load average before: {load:.2f};")
+    print("                    other work on the machine lowers the speed-up)")
+    for jobs, best in ((1, serial), (2, parallel)):
+        runs = ", ".join(f"{t:.2f}" for t in times[jobs])
+        print(f"  jobs={jobs}          : {best:6.2f} s  (best of {runs})")
+    print(
+        f"  speed-up        : {serial / parallel:6.2f}x (goal >= {GOAL}x)  results identical: yes"
+    )
     return 0
 
 

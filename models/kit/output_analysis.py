@@ -201,7 +201,7 @@ def replications_needed(
     Raises
     ------
     PrecisionNotReached
-        If the pilot is too short; its ``estimate`` is the normal-approximation count
+        If the pilot is too short; its ``estimate`` is the t-approximation count
         ``ceil((t * s / (target * |mean|))**2)`` from all the values, to size the next pilot.
     """
     _check_level(level)
@@ -221,10 +221,11 @@ def replications_needed(
             break
         if within[n - 1 : last].all():
             return n
-    sd = float(array.std(ddof=1))
     mean = float(array.mean())
+    if mean == 0:
+        raise PrecisionNotReached("the mean is 0: no relative precision can be reached", -1)
     t = float(stats.t.ppf(0.5 + level / 2, total - 1))
-    estimate = math.ceil((t * sd / (target * abs(mean))) ** 2) if mean != 0 else -1
+    estimate = math.ceil((t * float(array.std(ddof=1)) / (target * abs(mean))) ** 2)
     raise PrecisionNotReached(
         f"{total} replications do not reach and keep a relative half-width of {target:.3g} "
         f"(now {deviations[-1]:.3g}) over a look-ahead of {look_ahead}; roughly "
@@ -255,9 +256,9 @@ def mser5(series: Iterable[float], *, batch: int = 5) -> int:
 
     The series is cut into batch means of ``batch`` observations (a trailing incomplete batch
     is dropped); the truncation ``d`` minimising ``sum((Z_j - mean(Z_d+1..k))**2) / (k - d)**2``
-    over the first half of the batches is chosen, and ``d * batch`` observations are returned.
-    A minimum in the first half is the rule's usual safeguard: a later one means the run is too
-    short to tell.
+    is chosen, and ``d * batch`` observations are returned. As usual, only truncations keeping
+    at least half the batches are considered: a warm-up longer than that means the run is too
+    short to estimate it.
     """
     array = _finite_array(series, "series")
     k = array.size // batch

@@ -18,6 +18,7 @@ import pickle
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import numpy as np
@@ -96,20 +97,45 @@ def run_replications(
         leave=False,
     )
     with bar:
-        if executor is None and min(workers, replications) == 1:
-            rows = []
-            for replication in range(replications):
-                rows.extend(_run_chunk(simulate, chosen, seed, replication, replication + 1))
-                bar.update(len(chosen))
-        else:
+        if executor is not None:
             chunks = _chunks(replications, workers)
-            if executor is not None:
-                rows = _run_chunks(executor, simulate, chosen, seed, chunks, bar)
-            else:
-                _check_picklable(simulate, chosen)
-                with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
-                    rows = _run_chunks(pool, simulate, chosen, seed, chunks, bar)
+            rows = _run_chunks(executor, simulate, chosen, seed, chunks, bar)
+        elif min(workers, replications) == 1:
+            rows = _run_in_process(simulate, chosen, seed, replications, bar)
+        else:
+            rows = _run_in_pool(simulate, chosen, seed, replications, workers, bar)
     return _frame(rows)
+
+
+def _run_in_process(
+    simulate: Simulate, chosen: list[tuple[str, Any]], seed: int, replications: int, bar: tqdm
+) -> list[Row]:
+    rows: list[Row] = []
+    for replication in range(replications):
+        rows.extend(_run_chunk(simulate, chosen, seed, replication, replication + 1))
+        bar.update(len(chosen))
+    return rows
+
+
+def _run_in_pool(
+    simulate: Simulate,
+    chosen: list[tuple[str, Any]],
+    seed: int,
+    replications: int,
+    workers: int,
+    bar: tqdm,
+) -> list[Row]:
+    _check_picklable(simulate, chosen)
+    chunks = _chunks(replications, workers)
+    with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
+        try:
+            return _run_chunks(pool, simulate, chosen, seed, chunks, bar)
+        except BrokenProcessPool as error:
+            raise RuntimeError(
+                "a worker process died; if simulate lives in a module the workers cannot "
+                "import (a notebook or a script run by path), move it to an importable module "
+                "or run with jobs=1"
+            ) from error
 
 
 def _option_names(options: Mapping[str, Any], selected: Sequence[str] | None) -> list[str]:

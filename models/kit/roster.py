@@ -23,9 +23,10 @@ from bisect import bisect_right
 from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
+from typing import Annotated, Any
 
 import simpy
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from models.kit.statistics import Tally, TimeWeighted
 
@@ -34,8 +35,11 @@ __all__ = [
     "HOURS_PER_WEEK",
     "Roster",
     "RosterRequest",
+    "RosterSpec",
     "RosteredResource",
     "Shift",
+    "ShiftSpec",
+    "build_roster",
 ]
 
 HOURS_PER_DAY = 24.0
@@ -249,7 +253,11 @@ class RosteredResource:
       a job after its shift ended counts as on duty until it finishes, so utilisation never
       exceeds 1; jobs in progress count only up to ``until``;
     - ``mean_busy``, ``mean_queue``, ``mean_on_duty``: time-weighted means;
-    - ``wait_tally``: waits of requests granted at or after warm-up.
+    - ``wait_tally``: waits of requests granted at or after warm-up (requests still waiting
+      at the end are not in it: see ``queue_length``).
+
+    A roster that changes needs a process that follows it; that process stops once nothing
+    else is scheduled, so ``env.run()`` without ``until`` still ends when the model is done.
 
     Parameters
     ----------
@@ -350,6 +358,8 @@ class RosteredResource:
 
     def _follow_roster(self) -> Generator[simpy.Event, Any, None]:
         for t, capacity in self.roster.changes(self.env.now):
+            if self.env.peek() == math.inf:
+                return  # nothing else can ever happen: let env.run() without `until` end
             yield self.env.timeout(t - self.env.now)
             self._capacity = capacity
             self._grant_waiting()
@@ -392,6 +402,11 @@ class RosteredResource:
                 f"resource {self.name!r}: the warm-up ({self.warmup} h) is not over yet "
                 f"(now {self.env.now} h); run the model past it before reporting"
             )
+        if t > self.env.now:
+            raise ValueError(
+                f"resource {self.name!r}: cannot report up to {t} h, the simulation is only at "
+                f"{self.env.now} h"
+            )
         if t < self._busy_level.start:
             raise ValueError(
                 f"resource {self.name!r}: statistics start at {self._busy_level.start} h, "
@@ -430,3 +445,54 @@ class RosteredResource:
             f"RosteredResource({self.name!r}, capacity={self._capacity}, busy={self._busy}, "
             f"waiting={self._waiting})"
         )
+
+
+# --------------------------------------------------------------------------- scenario specs
+
+
+class ShiftSpec(BaseModel):
+    """A shift in a scenario file: ``capacity`` units on duty from ``start`` to ``end`` (hours
+    of the day).
+
+    ``end`` at or before ``start`` wraps past midnight (``start: 19, end: 7`` is a night shift;
+    ``end: 24`` or ``end: 0`` is midnight; ``start: 0, end: 24`` is round the clock). ``days``
+    are the days the shift *starts* (0 = Monday); all seven when omitted.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start: Annotated[float, Field(ge=0.0, lt=24.0, allow_inf_nan=False)]
+    end: Annotated[float, Field(ge=0.0, le=24.0, allow_inf_nan=False)]
+    capacity: Annotated[int, Field(ge=0, le=10_000)]
+    days: tuple[Annotated[int, Field(ge=0, le=6)], ...] | None = None
+
+    @field_validator("days")
+    @classmethod
+    def _distinct_days(cls, days: tuple[int, ...] | None) -> tuple[int, ...] | None:
+        if days is not None and len(set(days)) != len(days):
+            raise ValueError(f"days repeat a day (got {list(days)})")
+        return days
+
+
+RosterSpec = (
+    Annotated[int, Field(ge=0, le=10_000)] | Annotated[list[ShiftSpec], Field(min_length=1)]
+)
+"""A roster in a scenario file: a whole number (that many units on duty round the clock) or a
+list of shifts."""
+
+
+def build_roster(spec: int | Sequence[ShiftSpec]) -> Roster:
+    """The :class:`Roster` for a roster spec (an int: that many round the clock)."""
+    if isinstance(spec, int):
+        return Roster.constant(spec)
+    return Roster(
+        [
+            Shift(
+                shift.start,
+                shift.end,
+                shift.capacity,
+                ALL_DAYS if shift.days is None else frozenset(shift.days),
+            )
+            for shift in spec
+        ]
+    )

@@ -22,11 +22,19 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from models.costing import (
+    AssetSpec,
+    ClientFunctionSpec,
+    Growth,
+    Money,
+    OneOffCost,
+    StaffSpec,
+)
 from models.kit.arrivals import ArrivalProfile
 from models.kit.distributions import DistributionSpec, NonNegativeNumber, PositiveNumber
-from models.kit.roster import Roster, Shift
+from models.kit.roster import RosterSpec, ShiftSpec, build_roster
 
 __all__ = [
     "PRIORITIES",
@@ -65,9 +73,6 @@ PRIORITIES: tuple[str, ...] = ("urgent", "routine")
 """Priorities in dispatch order (urgent jobs are served first; FIFO within a priority)."""
 
 Share = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
-Fraction = Annotated[float, Field(ge=0.0, lt=1.0, allow_inf_nan=False)]
-Growth = Annotated[float, Field(gt=-0.5, lt=0.5, allow_inf_nan=False)]
-Money = NonNegativeNumber
 Name = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_\-]+$")]
 
 _SHARE_TOLERANCE = 1e-6
@@ -84,36 +89,6 @@ def _check_shares(label: str, shares: dict[str, float]) -> None:
     if abs(total - 1.0) > _SHARE_TOLERANCE:
         parts = ", ".join(f"{k} {v:g}" for k, v in shares.items())
         raise ValueError(f"{label} shares must add up to 1 (got {total:.6g}: {parts})")
-
-
-# --------------------------------------------------------------------------- rosters
-
-
-class ShiftSpec(_Model):
-    """A shift: ``capacity`` units on duty from ``start`` to ``end`` (hours of the day).
-
-    ``end`` at or before ``start`` wraps past midnight (``start: 19, end: 7`` is a night shift;
-    ``end: 24`` or ``end: 0`` is midnight; ``start: 0, end: 24`` is round the clock). ``days``
-    are the days the shift *starts* (0 = Monday); all seven when omitted.
-    """
-
-    start: Annotated[float, Field(ge=0.0, lt=24.0, allow_inf_nan=False)]
-    end: Annotated[float, Field(ge=0.0, le=24.0, allow_inf_nan=False)]
-    capacity: Annotated[int, Field(ge=0, le=10_000)]
-    days: tuple[Annotated[int, Field(ge=0, le=6)], ...] | None = None
-
-    @field_validator("days")
-    @classmethod
-    def _distinct_days(cls, days: tuple[int, ...] | None) -> tuple[int, ...] | None:
-        if days is not None and len(set(days)) != len(days):
-            raise ValueError(f"days repeat a day (got {list(days)})")
-        return days
-
-
-RosterSpec = (
-    Annotated[int, Field(ge=0, le=10_000)] | Annotated[list[ShiftSpec], Field(min_length=1)]
-)
-"""A roster: a whole number (that many units on duty round the clock) or a list of shifts."""
 
 
 # --------------------------------------------------------------------------- demand
@@ -231,22 +206,8 @@ class PeriodSpec(_Model):
 # --------------------------------------------------------------------------- costs
 
 
-class StaffSpec(_Model):
-    """Pay of one grade (Green Book staff line: salary x (1 + allowance) x (1 + on-costs))."""
-
-    salary: Money
-    shift_allowance: Fraction = 0.0
-    on_costs: Fraction = 0.0
-    real_growth: Growth = 0.0
-
-
-class TruckAssetSpec(_Model):
-    """Recovery trucks bought and replaced over the appraisal period."""
-
-    unit_cost: Money
-    life_years: Annotated[int, Field(ge=1, le=60)]
-    spare_share: Annotated[float, Field(ge=0.0, le=2.0)] = 0.0
-    """Spare trucks as a share of the peak on-duty number."""
+TruckAssetSpec = AssetSpec
+"""Recovery trucks bought and replaced (the shared :class:`models.costing.AssetSpec`)."""
 
 
 class InHouseRecoveryCosts(_Model):
@@ -323,13 +284,6 @@ class ContractorExaminationCosts(_Model):
 
     standing_charge_per_year: Money = 0.0
     price_per_exam: Money = 0.0
-    real_growth: Growth = 0.0
-
-
-class ClientFunctionSpec(_Model):
-    """The retained client function (contract management) when anything is outsourced."""
-
-    annual_cost: Money
     real_growth: Growth = 0.0
 
 
@@ -435,13 +389,6 @@ ExaminationProvider = Annotated[
 ]
 
 
-class OneOffCost(_Model):
-    """A one-off cost in one appraisal year (year 0 = the decision point)."""
-
-    year: Annotated[int, Field(ge=0, le=60)]
-    amount: NonNegativeNumber
-
-
 class OptionSpec(_Model):
     """A delivery option: who recovers, who stores, who examines, and at what cost."""
 
@@ -464,12 +411,21 @@ class OptionSpec(_Model):
 # --------------------------------------------------------------------------- the section
 
 
+class ServiceStandard(_Model):
+    """The service level the force asks for: the share of requests attended within their
+    category's target, per priority. Reports say which options meet it."""
+
+    urgent_within_target: Share = 0.9
+    routine_within_target: Share = 0.9
+
+
 class RecoveryConfig(_Model):
     """The ``recovery:`` section of a scenario."""
 
     demand: DemandSpec
     charges: ChargesSpec
     period: PeriodSpec = PeriodSpec()
+    standard: ServiceStandard = ServiceStandard()
     options: Annotated[dict[Name, OptionSpec], Field(min_length=1)]
 
     @model_validator(mode="after")
@@ -521,20 +477,3 @@ class RecoveryConfig(_Model):
         if problems:
             raise ValueError("; ".join(problems))
         return self
-
-
-def build_roster(spec: int | list[ShiftSpec]) -> Roster:
-    """The kit :class:`~models.kit.roster.Roster` for a roster spec (an int: round the clock)."""
-    if isinstance(spec, int):
-        return Roster.constant(spec)
-    return Roster(
-        [
-            Shift(
-                shift.start,
-                shift.end,
-                shift.capacity,
-                frozenset(range(7)) if shift.days is None else frozenset(shift.days),
-            )
-            for shift in spec
-        ]
-    )

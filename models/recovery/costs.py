@@ -19,14 +19,20 @@ from models.appraisal import (
     Category,
     CostLine,
     activity_line,
-    asset_lines,
-    client_function_line,
     contract_lines,
-    discount_factors,
     income_line,
-    one_off_line,
-    staff_line,
 )
+from models.costing import (
+    Volumes,
+    asset_cost_lines,
+    client_and_transition_lines,
+    levelised_cost,
+    replication_lines,
+    roster_fte,
+    roster_hours_per_year,
+    staff_cost_line,
+)
+from models.costing import volume as _volume
 from models.recovery.config import (
     ContractorExamination,
     ContractorRecovery,
@@ -35,7 +41,6 @@ from models.recovery.config import (
     InHouseRecovery,
     InHouseStorage,
     RecoveryConfig,
-    RosterSpec,
     build_roster,
 )
 from models.recovery.periods import yearly_volumes
@@ -50,19 +55,13 @@ __all__ = [
     "trucks_owned",
 ]
 
-DAYS_PER_YEAR = 365.0
-Volumes = Mapping[str, float | Sequence[float] | np.ndarray]
-
-
-def roster_hours_per_year(spec: RosterSpec) -> float:
-    """On-duty unit-hours a year of a roster (weekly hours x 365 / 7)."""
-    return build_roster(spec).weekly_capacity_hours * DAYS_PER_YEAR / 7.0
-
 
 def truck_crew_fte(recovery: InHouseRecovery) -> float:
     """Crew full-time equivalents to keep the trucks on the roster manned."""
-    hours = sum(roster_hours_per_year(spec) for spec in recovery.trucks.values())
-    return hours * recovery.costs.crew_per_truck / recovery.costs.productive_hours_per_fte
+    costs = recovery.costs
+    return roster_fte(
+        recovery.trucks.values(), costs.productive_hours_per_fte, costs.crew_per_truck
+    )
 
 
 def trucks_owned(recovery: InHouseRecovery) -> int:
@@ -73,15 +72,7 @@ def trucks_owned(recovery: InHouseRecovery) -> int:
 
 def examiner_fte(examination: InHouseExamination) -> float:
     """Examiner full-time equivalents to cover the examiners' roster."""
-    hours = roster_hours_per_year(examination.examiners)
-    return hours / examination.costs.productive_hours_per_fte
-
-
-def _volume(volumes: Volumes, name: str) -> np.ndarray | float:
-    if name not in volumes:
-        raise KeyError(f"volume {name!r} missing (have {sorted(volumes)})")
-    value = volumes[name]
-    return value if isinstance(value, float | int) else np.asarray(value, dtype=float)
+    return roster_fte([examination.examiners], examination.costs.productive_hours_per_fte)
 
 
 def _recovery_lines(
@@ -90,25 +81,21 @@ def _recovery_lines(
     if isinstance(recovery, InHouseRecovery):
         costs = recovery.costs
         crew = costs.crew
-        trucks, residual = asset_lines(
+        trucks, residual = asset_cost_lines(
             option,
             "recovery trucks",
-            unit_cost=costs.trucks.unit_cost,
+            asset=costs.trucks,
             units=trucks_owned(recovery),
-            life_years=costs.trucks.life_years,
             period_years=n,
             note=f"{trucks_owned(recovery)} trucks incl. spares",
         )
         fte = truck_crew_fte(recovery)
         return [
-            staff_line(
+            staff_cost_line(
                 option,
                 "recovery crews",
                 fte=fte,
-                salary=crew.salary,
-                shift_allowance=crew.shift_allowance,
-                on_costs=crew.on_costs,
-                growth=crew.real_growth,
+                pay=crew,
                 period_years=n,
                 note=f"{fte:.1f} FTE from the truck rosters",
             ),
@@ -160,14 +147,11 @@ def _storage_lines(
         staff = costs.staff
         growth = costs.real_growth
         return [
-            staff_line(
+            staff_cost_line(
                 option,
                 "pound staff",
                 fte=costs.fte,
-                salary=staff.salary,
-                shift_allowance=staff.shift_allowance,
-                on_costs=staff.on_costs,
-                growth=staff.real_growth,
+                pay=staff,
                 period_years=n,
             ),
             CostLine.annual(
@@ -238,14 +222,11 @@ def _examination_lines(
         pay = costs.examiner
         fte = examiner_fte(examination)
         return [
-            staff_line(
+            staff_cost_line(
                 option,
                 "vehicle examiners",
                 fte=fte,
-                salary=pay.salary,
-                shift_allowance=pay.shift_allowance,
-                on_costs=pay.on_costs,
-                growth=pay.real_growth,
+                pay=pay,
                 period_years=n,
                 note=f"{fte:.1f} FTE from the examiners' roster",
             ),
@@ -317,17 +298,7 @@ def cost_lines(
         *_storage_lines(option, spec.storage, volumes, n),
         *_examination_lines(option, spec.examination, volumes, n),
     ]
-    if spec.client_function is not None:
-        lines.append(
-            client_function_line(
-                option,
-                annual_cost=spec.client_function.annual_cost,
-                growth=spec.client_function.real_growth,
-                period_years=n,
-            )
-        )
-    for name, cost in spec.transition.items():
-        lines.append(one_off_line(option, name, {cost.year: cost.amount}, period_years=n))
+    lines.extend(client_and_transition_lines(option, spec.client_function, spec.transition, n))
     lines.extend(_income_lines(config, option, volumes, n))
     return lines
 
@@ -342,15 +313,11 @@ def build_lines(
     years and returns the cost lines of every option.
     """
     chosen = list(config.options) if options is None else list(options)
-
-    def lines(by_run: Mapping[str, Mapping[str, float]]) -> list[CostLine]:
-        out: list[CostLine] = []
-        for option in chosen:
-            volumes = yearly_volumes(by_run, option, config, period_years)
-            out.extend(cost_lines(config, option, volumes, period_years))
-        return out
-
-    return lines
+    return replication_lines(
+        chosen,
+        lambda runs, option: yearly_volumes(runs, option, config, period_years),
+        lambda option, volumes: cost_lines(config, option, volumes, period_years),
+    )
 
 
 def cost_per_vehicle(
@@ -365,15 +332,4 @@ def cost_per_vehicle(
     Costs before optimism bias, discounted at the Green Book rate; income left out unless
     ``include_income`` (then it is the net cost per vehicle).
     """
-    factors = discount_factors(period_years)
-    total = 0.0
-    for line in lines:
-        if line.category is Category.INCOME and not include_income:
-            continue
-        total += float(line.array(period_years) @ factors)
-    jobs = np.asarray(jobs_by_year, dtype=float)
-    if jobs.ndim == 0:
-        jobs = np.full(period_years + 1, float(jobs))
-        jobs[0] = 0.0
-    discounted_jobs = float(jobs @ factors)
-    return total / discounted_jobs if discounted_jobs > 0 else math.nan
+    return levelised_cost(lines, jobs_by_year, period_years, include_income=include_income)

@@ -1,19 +1,12 @@
-"""Representative periods: from a few simulated demand levels to a 10-year appraisal.
+"""Representative periods of the recovery model: its demand levels, volumes and warm-up.
 
-A replication does not simulate the whole appraisal period. It simulates a representative
-period (a warm-up then a 13-week window, :class:`~models.recovery.config.PeriodSpec`) at one
-demand level and scales its counts to a year. Over the appraisal, demand grows by
-``growth_per_year``; the model is run at the first and the last operating years' demand
-(years 1 and N) and each year's volumes in between are interpolated *linearly in the demand
-level* (not in the year), which is exact for volumes proportional to demand (jobs, vehicle-days
-without overflow, income) and a close approximation for the convex ones (overflow, service
-credits) over a range of demand this narrow. :func:`interpolation_check` measures that claim
-for a scenario: it also simulates a middle year and compares the simulated volumes with the
-interpolated ones, paired by replication.
-
-Run keys: ``run_replications`` takes a mapping of names to runs; an appraisal run is named
-``"<option>@<year>"`` (:func:`run_key`), so one call runs every option at every demand level
-with common random numbers.
+A replication simulates a representative period (a warm-up then a 13-week window,
+:class:`~models.recovery.config.PeriodSpec`) at one demand level and scales its counts to a
+year; the shared machinery (run keys ``"<option>@<year>"``, demand years, interpolation linear
+in the demand level ``(1 + growth_per_year) ** year``, the interpolation check) is
+:mod:`models.kit.periods`. This module binds it to the recovery scenario and adds the
+recovery-specific warm-up evidence: pound occupancy from an empty start against the
+infinite-server fill curve, with MSER-5.
 """
 
 from __future__ import annotations
@@ -24,7 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from models.kit.output_analysis import confidence_interval, mser5
+from models.costing import annual_recurring_cost
+from models.kit import periods
+from models.kit.output_analysis import mser5
+from models.kit.periods import NET_COST, parse_run_key, run_key, split_run_keys
 from models.kit.replications import run_replications
 from models.kit.streams import Streams
 from models.recovery.analytic import expected_fill, expected_occupancy, longest_stay_days
@@ -66,30 +62,9 @@ VOLUME_METRICS: tuple[str, ...] = (
 
 
 def demand_years(config: RecoveryConfig, period_years: int, levels: int = 2) -> tuple[int, ...]:
-    """Operating years whose demand is simulated: ``levels`` years spread evenly from 1 to N
-    (default ``(1, N)``), or ``(1,)`` when demand does not change (no growth) or the period is
-    one year. More levels follow convex volumes (overflow) more closely, at more run time."""
-    if period_years < 1:
-        raise ValueError(f"period_years must be >= 1 (got {period_years})")
-    if levels < 1:
-        raise ValueError(f"levels must be >= 1 (got {levels})")
-    if config.demand.growth_per_year == 0 or period_years == 1 or levels == 1:
-        return (1,)
-    years = np.linspace(1, period_years, min(levels, period_years)).round().astype(int)
-    return tuple(sorted(set(years.tolist())))
-
-
-def run_key(option: str, year: float) -> str:
-    """Name of a run of ``option`` at ``year``'s demand: ``"in_house@10"``."""
-    return f"{option}@{year:g}"
-
-
-def parse_run_key(key: str) -> tuple[str, float]:
-    """``"in_house@10"`` -> ``("in_house", 10.0)``."""
-    option, sep, year = key.rpartition("@")
-    if not sep or not option:
-        raise ValueError(f"not a run key (expected '<option>@<year>'): {key!r}")
-    return option, float(year)
+    """Operating years whose demand is simulated (:func:`models.kit.periods.demand_years`):
+    ``(1, N)`` by default, ``(1,)`` when demand does not grow."""
+    return periods.demand_years(period_years, levels, growth=config.demand.growth_per_year)
 
 
 def appraisal_runs(
@@ -130,37 +105,6 @@ def performance_runs(
     }
 
 
-def split_run_keys(results: pd.DataFrame) -> pd.DataFrame:
-    """``run_replications`` output with ``option`` split into ``option`` and ``year`` columns."""
-    parsed = [parse_run_key(key) for key in results["option"]]
-    out = results.copy()
-    out["option"] = [option for option, _ in parsed]
-    out.insert(out.columns.get_loc("option") + 1, "year", [year for _, year in parsed])
-    return out
-
-
-def _interpolate(
-    config: RecoveryConfig, points: Sequence[tuple[float, float]], period_years: int
-) -> np.ndarray:
-    """Values for years 0 .. N from ``(year, value)`` pairs, piecewise linear in the demand
-    factor ``(1 + growth) ** year`` (held flat beyond the first and last simulated years).
-
-    Year 0 (the decision year, before operation) is zero. With one level the value is constant.
-    """
-    out = np.zeros(period_years + 1)
-    if len(points) == 1:
-        out[1:] = points[0][1]
-        return out
-    factor = config.demand.demand_factor
-    known = np.array([factor(year) for year, _ in points])
-    values = np.array([value for _, value in points])
-    wanted = np.array([factor(year) for year in range(1, period_years + 1)])
-    if known[0] > known[-1]:  # demand falling: np.interp needs increasing abscissae
-        known, values = known[::-1], values[::-1]
-    out[1:] = np.interp(wanted, known, values)
-    return out
-
-
 def yearly_volumes(
     by_run: Mapping[str, Mapping[str, float]],
     option: str,
@@ -168,41 +112,18 @@ def yearly_volumes(
     period_years: int,
     metrics: Iterable[str] = VOLUME_METRICS,
 ) -> dict[str, np.ndarray]:
-    """Annual volumes of ``option`` for years ``0 .. N`` from one replication's results.
-
-    ``by_run`` maps run keys (``"in_house@1"``, ``"in_house@10"``) to that run's metrics, as
-    :func:`models.appraisal.appraise_replications` passes them. Each metric is interpolated
-    linearly in the demand level between the simulated years (year 0 is zero: no operation in
-    the decision year).
-    """
-    runs = sorted(
-        (year, values)
-        for key, values in by_run.items()
-        for opt, year in [parse_run_key(key)]
-        if opt == option
+    """Annual volumes of ``option`` for years ``0 .. N`` from one replication's results,
+    interpolated linearly in the demand level (:func:`models.kit.periods.yearly_volumes`)."""
+    return periods.yearly_volumes(
+        by_run, option, config.demand.demand_factor, period_years, metrics
     )
-    if not runs:
-        raise KeyError(f"no runs of option {option!r} among {sorted(by_run)}")
-    return {
-        metric: _interpolate(
-            config, [(year, values[metric]) for year, values in runs], period_years
-        )
-        for metric in metrics
-    }
 
 
 def _annual_net_cost(config: RecoveryConfig, option: str, volumes: Mapping[str, float]) -> float:
     """Recurring net cost of one operating year at these volumes (one-off lines left out)."""
-    from models.appraisal import Category
     from models.recovery.costs import cost_lines  # costs imports this module
 
-    recurring = {Category.TRANSITION, Category.CAPITAL, Category.RESIDUAL_VALUE}
-    lines = cost_lines(config, option, volumes, 1)
-    return sum(line.values[1] for line in lines if line.category not in recurring)
-
-
-NET_COST = "net_cost_per_year"
-"""Pseudo-metric of :func:`interpolation_check`: the recurring net cost of the year."""
+    return annual_recurring_cost(cost_lines(config, option, volumes, 1))
 
 
 def interpolation_check(
@@ -224,77 +145,39 @@ def interpolation_check(
     warmup_days: float | None = None,
     window_days: float | None = None,
 ) -> pd.DataFrame:
-    """Is interpolation between demand levels sound? Simulate a year in between too.
+    """Is interpolation between demand levels sound? Simulate a year in between too
+    (:func:`models.kit.periods.interpolation_check`).
 
     The year checked is the one furthest from the simulated years (the middle, with two). For
     each option and metric, and for the option's recurring net cost of that year
     (``net_cost_per_year``: every volume's effect through the cost lines, in pounds), the
     simulated value and the value interpolated from the simulated years are compared, paired by
-    replication (common random numbers). Columns ``option, metric, year, simulated,
-    interpolated, difference, low, high, relative_difference`` (difference = interpolated -
-    simulated with its 95 % t-interval; relative to the simulated mean). A net-cost difference
-    far below the precision asked of the headline figures supports the method even where a
-    convex volume (overflow) is interpolated roughly.
+    replication (common random numbers). A net-cost difference far below the precision asked of
+    the headline figures supports the method even where a convex volume (overflow) is
+    interpolated roughly.
     """
-    simulated_years = demand_years(config, period_years, levels)
-    candidates = [y for y in range(1, period_years + 1) if y not in simulated_years]
-    if not candidates:
-        raise ValueError("every year is simulated: nothing to check")
-    check_year = max(candidates, key=lambda y: min(abs(y - s) for s in simulated_years))
-    runs = appraisal_runs(
-        config,
-        period_years,
-        options=options,
-        years=sorted({*simulated_years, check_year}),
-        warmup_days=warmup_days,
-        window_days=window_days,
-    )
-    results = run_replications(
-        simulate, runs, replications=replications, seed=seed, jobs=jobs, progress=False
-    )
-    metrics = [*metrics, NET_COST]
     chosen = list(config.options) if options is None else list(options)
-    pairs: dict[tuple[str, str], list[tuple[float, float]]] = {}
-    for _, frame in results.groupby("replication", sort=True):
-        values = {
-            key: dict(zip(group["metric"], group["value"], strict=True))
-            for key, group in frame.groupby("option", sort=False)
-        }
-        for option in chosen:
-            known = {run_key(option, y): values[run_key(option, y)] for y in simulated_years}
-            series = yearly_volumes(known, option, config, period_years)
-            estimated = {m: float(v[check_year]) for m, v in series.items()}
-            actual = values[run_key(option, check_year)]
-            for metric in metrics:
-                if metric == NET_COST:
-                    pair = (
-                        _annual_net_cost(config, option, actual),
-                        _annual_net_cost(config, option, estimated),
-                    )
-                else:
-                    interpolated = yearly_volumes(known, option, config, period_years, [metric])
-                    pair = (actual.get(metric, 0.0), float(interpolated[metric][check_year]))
-                pairs.setdefault((option, metric), []).append(pair)
-    rows = []
-    for (option, metric), values_ in pairs.items():
-        sim = np.array([a for a, _ in values_])
-        est = np.array([b for _, b in values_])
-        diff = confidence_interval(est - sim)
-        mean_sim = float(sim.mean())
-        rows.append(
-            {
-                "option": option,
-                "metric": metric,
-                "year": check_year,
-                "simulated": mean_sim,
-                "interpolated": float(est.mean()),
-                "difference": diff.mean,
-                "low": diff.low,
-                "high": diff.high,
-                "relative_difference": diff.mean / abs(mean_sim) if mean_sim else 0.0,
-            }
-        )
-    return pd.DataFrame(rows)
+    return periods.interpolation_check(
+        simulate,
+        lambda years: appraisal_runs(
+            config,
+            period_years,
+            options=chosen,
+            years=years,
+            warmup_days=warmup_days,
+            window_days=window_days,
+        ),
+        options=chosen,
+        simulated_years=demand_years(config, period_years, levels),
+        period_years=period_years,
+        demand_factor=config.demand.demand_factor,
+        metrics=metrics,
+        volume_metrics=VOLUME_METRICS,
+        net_cost=lambda option, volumes: _annual_net_cost(config, option, volumes),
+        replications=replications,
+        seed=seed,
+        jobs=jobs,
+    )
 
 
 # --------------------------------------------------------------------------- warm-up

@@ -192,12 +192,19 @@ def test_utilisation_across_warm_up_and_at_the_end_of_the_run() -> None:
     assert server.wait_tally.share_at_most(0.5) == 0.5
 
 
-def test_reporting_before_warm_up_is_refused() -> None:
+def test_reporting_outside_the_observed_window_is_refused() -> None:
     env = simpy.Environment()
     server = RosteredResource(env, Roster.constant(1), warmup=5.0)
+    env.process(job(env, server, 6.0, 1.0, []))
     env.run(until=4.0)
     with pytest.raises(ValueError, match="warm-up"):
         server.utilisation()
+    env.run(until=8.0)
+    with pytest.raises(ValueError, match=r"only at 8\.0 h"):
+        server.utilisation(until=9.0)  # the future is not known yet
+    with pytest.raises(ValueError, match="before the last update"):
+        server.utilisation(until=6.5)  # history before the last change is not kept
+    assert server.utilisation() == pytest.approx(1 / 3)
 
 
 def test_priorities_served_first_and_fifo_within_priority() -> None:
@@ -261,3 +268,14 @@ def test_constant_roster_with_priorities_matches_simpy_priority_resource() -> No
     ours = _waits(lambda env: RosteredResource(env, Roster.constant(2)), priorities)
     theirs = _waits(lambda env: simpy.PriorityResource(env, capacity=2), priorities)
     assert ours == theirs
+
+
+def test_run_without_until_ends_when_the_model_is_done() -> None:
+    env = simpy.Environment()
+    resource = RosteredResource(env, DAY_NIGHT)
+    log: list[tuple[float, float, float]] = []
+    for arrive in (1.0, 30.0, 31.0):
+        env.process(job(env, resource, arrive, 2.0, log))
+    env.run()  # the roster process must not keep the simulation alive for ever
+    assert [end for _, _, end in sorted(log)] == [3.0, 32.0, 33.0]
+    assert env.now < 48.0

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from models.kit.roster import ShiftSpec, build_roster
 from models.kit.streams import Streams
 from models.recovery import RecoveryConfig, RecoveryRun, metric_names, simulate
-from models.recovery.config import build_roster
 
 
 def _error(mapping: dict[str, Any]) -> str:
@@ -76,8 +76,6 @@ def test_a_sector_with_demand_needs_a_truck_on_duty(mapping: dict[str, Any]) -> 
 
 def test_roster_as_number_or_shifts() -> None:
     assert build_roster(3).mean_capacity == 3
-    from models.recovery.config import ShiftSpec
-
     night = [ShiftSpec(start=19, end=7, capacity=2), ShiftSpec(start=7, end=19, capacity=5)]
     roster = build_roster(night)
     assert roster.capacity_at(20.0) == 2 and roster.capacity_at(8.0) == 5

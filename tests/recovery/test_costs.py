@@ -159,15 +159,3 @@ def test_appraisal_of_simulated_replications(config: RecoveryConfig) -> None:
         jobs = np.array([0.0] + [by_run[f"{option}@1"]["jobs_per_year"]] * N)
         per_vehicle = cost_per_vehicle([ln for ln in lines if ln.option == option], jobs, N)
         assert 50 < per_vehicle < 1000
-
-
-def test_cost_per_vehicle_by_hand(config: RecoveryConfig) -> None:
-    from models.appraisal import CostLine
-
-    lines = [
-        CostLine.annual("x", "running", Category.OPERATING, 1000.0, period_years=2),
-        CostLine.annual("x", "income", Category.INCOME, -400.0, period_years=2),
-    ]
-    jobs = [0.0, 10.0, 10.0]
-    assert cost_per_vehicle(lines, jobs, 2) == pytest.approx(100.0)
-    assert cost_per_vehicle(lines, jobs, 2, include_income=True) == pytest.approx(60.0)

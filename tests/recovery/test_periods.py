@@ -16,9 +16,7 @@ from models.recovery.periods import (
     appraisal_runs,
     demand_years,
     interpolation_check,
-    parse_run_key,
     run_key,
-    split_run_keys,
     warmup_evidence,
     yearly_volumes,
 )
@@ -35,16 +33,12 @@ def test_demand_years_are_the_first_and_last_operating_years(
     assert demand_years(RecoveryConfig.model_validate(flat), 10) == (1,)
 
 
-def test_run_keys_round_trip(config: RecoveryConfig) -> None:
-    assert run_key("in_house", 10) == "in_house@10"
-    assert parse_run_key("in_house@10") == ("in_house", 10.0)
+def test_appraisal_runs_every_option_at_every_demand_year(config: RecoveryConfig) -> None:
     runs = appraisal_runs(config, 10)
     assert list(runs) == [run_key(o, y) for o in config.options for y in (1, 10)]
     assert {(r.option, r.year) for r in runs.values()} == {
         (o, y) for o in config.options for y in (1, 10)
     }
-    with pytest.raises(ValueError, match="not a run key"):
-        parse_run_key("in_house")
 
 
 def test_volumes_proportional_to_demand_are_interpolated_exactly(config: RecoveryConfig) -> None:
@@ -62,40 +56,6 @@ def test_volumes_proportional_to_demand_are_interpolated_exactly(config: Recover
     mixed = yearly_volumes(by_run, "mixed", config, 10)["jobs_per_year"]
     assert mixed[0] == 0 and mixed[1] == 1.0 and mixed[10] == 2.0
     assert np.all(np.diff(mixed[1:]) > 0)
-
-
-def test_more_levels_interpolate_piecewise(config: RecoveryConfig) -> None:
-    by_run = {
-        "x@1": {"overflow_vehicles_per_year": 0.0},
-        "x@6": {"overflow_vehicles_per_year": 0.0},
-        "x@10": {"overflow_vehicles_per_year": 100.0},
-    }
-    series = yearly_volumes(by_run, "x", config, 10, ["overflow_vehicles_per_year"])
-    values = series["overflow_vehicles_per_year"]
-    assert np.all(values[:7] == 0) and values[10] == 100 and 0 < values[8] < 100
-
-
-def test_one_demand_level_gives_the_same_volume_every_year(config: RecoveryConfig) -> None:
-    volumes = yearly_volumes(
-        {"in_house@1": {"jobs_per_year": 5.0}}, "in_house", config, 4, ["jobs_per_year"]
-    )
-    np.testing.assert_array_equal(volumes["jobs_per_year"], [0, 5, 5, 5, 5])
-
-
-def test_split_run_keys(config: RecoveryConfig) -> None:
-    import pandas as pd
-
-    frame = pd.DataFrame(
-        {
-            "replication": [0, 0],
-            "option": ["in_house@1", "mixed@10"],
-            "metric": ["a", "a"],
-            "value": [1.0, 2.0],
-        }
-    )
-    split = split_run_keys(frame)
-    assert list(split["option"]) == ["in_house", "mixed"]
-    assert list(split["year"]) == [1.0, 10.0]
 
 
 def test_interpolation_check_on_a_short_run(config: RecoveryConfig) -> None:

@@ -1,0 +1,257 @@
+"""Cost terms shared by every service's scenario section, and the cost lines they give.
+
+Each service (recovery, fleet, catering) states staff pay, assets, the retained client function
+and one-off transition costs in the same way; this module holds those pydantic specs and the
+helpers that turn them into :mod:`models.appraisal` cost lines, so a service's ``costs.py``
+only adds what is particular to it. Money is pounds at base-year prices; ``real_growth`` is a
+real price change a year (Green Book: relative price changes stated separately).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Annotated
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from models.appraisal import (
+    Category,
+    CostLine,
+    asset_lines,
+    client_function_line,
+    discount_factors,
+    one_off_line,
+    staff_line,
+)
+from models.kit.distributions import NonNegativeNumber
+from models.kit.roster import RosterSpec, build_roster
+
+__all__ = [
+    "DAYS_PER_YEAR",
+    "RECURRING_EXCLUDED",
+    "AssetSpec",
+    "ClientFunctionSpec",
+    "CostSpec",
+    "Fraction",
+    "Growth",
+    "Money",
+    "OneOffCost",
+    "StaffSpec",
+    "Volumes",
+    "annual_recurring_cost",
+    "asset_cost_lines",
+    "client_and_transition_lines",
+    "levelised_cost",
+    "replication_lines",
+    "roster_fte",
+    "roster_hours_per_year",
+    "staff_cost_line",
+    "volume",
+]
+
+DAYS_PER_YEAR = 365.0
+
+Fraction = Annotated[float, Field(ge=0.0, lt=1.0, allow_inf_nan=False)]
+"""A share in [0, 1), e.g. a shift allowance of 0.15."""
+Growth = Annotated[float, Field(gt=-0.5, lt=0.5, allow_inf_nan=False)]
+"""A real change a year (0.01 = 1 % a year above inflation)."""
+Money = NonNegativeNumber
+"""Pounds at base-year prices."""
+
+Volumes = Mapping[str, float | Sequence[float] | np.ndarray]
+"""Annual volumes by metric name: one figure for every year, or one per year ``0 .. N``."""
+
+
+class CostSpec(BaseModel):
+    """Base of the cost specs: unknown keys refused, immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StaffSpec(CostSpec):
+    """Pay of one grade (Green Book staff line: salary x (1 + allowance) x (1 + on-costs))."""
+
+    salary: Money
+    shift_allowance: Fraction = 0.0
+    on_costs: Fraction = 0.0
+    real_growth: Growth = 0.0
+
+
+class AssetSpec(CostSpec):
+    """Assets bought and replaced over the appraisal period (trucks, workshop kit, vehicles)."""
+
+    unit_cost: Money
+    life_years: Annotated[int, Field(ge=1, le=60)]
+    spare_share: Annotated[float, Field(ge=0.0, le=2.0)] = 0.0
+    """Spare units as a share of the peak number in use."""
+
+
+class ClientFunctionSpec(CostSpec):
+    """The retained client function (contract management) when anything is outsourced."""
+
+    annual_cost: Money
+    real_growth: Growth = 0.0
+
+
+class OneOffCost(CostSpec):
+    """A one-off cost in one appraisal year (year 0 = the decision point)."""
+
+    year: Annotated[int, Field(ge=0, le=60)]
+    amount: NonNegativeNumber
+
+
+# --------------------------------------------------------------------------- rosters and staff
+
+
+def roster_hours_per_year(spec: RosterSpec) -> float:
+    """On-duty unit-hours a year of a roster (weekly hours x 365 / 7)."""
+    return build_roster(spec).weekly_capacity_hours * DAYS_PER_YEAR / 7.0
+
+
+def roster_fte(
+    rosters: Iterable[RosterSpec], productive_hours_per_fte: float, staff_per_unit: float = 1.0
+) -> float:
+    """Full-time equivalents to keep ``rosters`` (several, e.g. one per sector) manned.
+
+    ``staff_per_unit`` people per rostered unit (e.g. crew per truck); one FTE covers
+    ``productive_hours_per_fte`` rostered hours a year (after leave and training).
+    """
+    if productive_hours_per_fte <= 0:
+        raise ValueError(f"productive_hours_per_fte must be > 0 (got {productive_hours_per_fte})")
+    hours = sum(roster_hours_per_year(spec) for spec in rosters)
+    return hours * staff_per_unit / productive_hours_per_fte
+
+
+def staff_cost_line(
+    option: str,
+    name: str,
+    *,
+    fte: float | Sequence[float],
+    pay: StaffSpec,
+    period_years: int,
+    note: str = "",
+) -> CostLine:
+    """The :func:`models.appraisal.staff_line` of ``fte`` staff on ``pay``."""
+    return staff_line(
+        option,
+        name,
+        fte=fte,
+        salary=pay.salary,
+        shift_allowance=pay.shift_allowance,
+        on_costs=pay.on_costs,
+        growth=pay.real_growth,
+        period_years=period_years,
+        note=note,
+    )
+
+
+def asset_cost_lines(
+    option: str, name: str, *, asset: AssetSpec, units: float, period_years: int, note: str = ""
+) -> tuple[CostLine, CostLine]:
+    """Purchases with replacement and the residual value of ``units`` assets (see
+    :func:`models.appraisal.asset_lines`)."""
+    return asset_lines(
+        option,
+        name,
+        unit_cost=asset.unit_cost,
+        units=units,
+        life_years=asset.life_years,
+        period_years=period_years,
+        note=note,
+    )
+
+
+def client_and_transition_lines(
+    option: str,
+    client_function: ClientFunctionSpec | None,
+    transition: Mapping[str, OneOffCost],
+    period_years: int,
+) -> list[CostLine]:
+    """The client function line (if any) and one line per one-off transition cost."""
+    lines = []
+    if client_function is not None:
+        lines.append(
+            client_function_line(
+                option,
+                annual_cost=client_function.annual_cost,
+                growth=client_function.real_growth,
+                period_years=period_years,
+            )
+        )
+    for name, cost in transition.items():
+        lines.append(
+            one_off_line(option, name, {cost.year: cost.amount}, period_years=period_years)
+        )
+    return lines
+
+
+# --------------------------------------------------------------------------- volumes and totals
+
+
+def volume(volumes: Volumes, name: str) -> np.ndarray | float:
+    """One simulated volume by name (a clear error naming what is there when missing)."""
+    if name not in volumes:
+        raise KeyError(f"volume {name!r} missing (have {sorted(volumes)})")
+    value = volumes[name]
+    return value if isinstance(value, float | int) else np.asarray(value, dtype=float)
+
+
+RECURRING_EXCLUDED = frozenset({Category.TRANSITION, Category.CAPITAL, Category.RESIDUAL_VALUE})
+"""Categories left out of a year's recurring cost (one-off and capital flows)."""
+
+
+def annual_recurring_cost(lines: Iterable[CostLine], year: int = 1) -> float:
+    """Recurring net cost of ``year`` (transition, capital and residual value left out)."""
+    return sum(line.values[year] for line in lines if line.category not in RECURRING_EXCLUDED)
+
+
+def levelised_cost(
+    lines: Iterable[CostLine],
+    units_by_year: float | Sequence[float] | np.ndarray,
+    period_years: int,
+    *,
+    include_income: bool = False,
+) -> float:
+    """Levelised cost per unit (vehicle recovered, vehicle-year, meal): PV of the costs / PV of
+    the units.
+
+    Costs before optimism bias, discounted at the Green Book rate; income left out unless
+    ``include_income`` (then it is the net cost per unit). A single figure for ``units_by_year``
+    means that many units in each operating year ``1 .. N`` (none in year 0).
+    """
+    factors = discount_factors(period_years)
+    total = 0.0
+    for line in lines:
+        if line.category is Category.INCOME and not include_income:
+            continue
+        total += float(line.array(period_years) @ factors)
+    units = np.asarray(units_by_year, dtype=float)
+    if units.ndim == 0:
+        units = np.full(period_years + 1, float(units))
+        units[0] = 0.0
+    discounted = float(units @ factors)
+    return total / discounted if discounted > 0 else math.nan
+
+
+def replication_lines(
+    options: Sequence[str],
+    yearly_volumes: Callable[[Mapping[str, Mapping[str, float]], str], Volumes],
+    cost_lines: Callable[[str, Volumes], list[CostLine]],
+) -> Callable[[Mapping[str, Mapping[str, float]]], list[CostLine]]:
+    """A ``build_lines`` for :func:`models.appraisal.appraise_replications`.
+
+    The returned function receives one replication's ``{run key: {metric: value}}``, turns each
+    option's runs into volumes by year (``yearly_volumes(runs, option)``, e.g. interpolated by
+    :func:`models.kit.periods.yearly_volumes`) and returns the cost lines of every option.
+    """
+    chosen = list(options)
+
+    def lines(runs: Mapping[str, Mapping[str, float]]) -> list[CostLine]:
+        out: list[CostLine] = []
+        for option in chosen:
+            out.extend(cost_lines(option, yearly_volumes(runs, option)))
+        return out
+
+    return lines
