@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from workbook.provenance import PROJECT_ROOT, file_sha256, git_commit, package_versions
 
@@ -139,6 +139,15 @@ def table(df: pandas.DataFrame, caption: str) -> HTMLBlock:
         f"{escape(caption)}</caption>" + markup[opening_end:]
     )
     return HTMLBlock(markup, summary=caption)
+
+
+def figure(fig: Any) -> None:
+    """Show a matplotlib figure once (as an embedded image) and release it."""
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    display(fig)
+    plt.close(fig)
 
 
 def paragraph(text: str) -> HTMLBlock:

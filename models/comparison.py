@@ -1,0 +1,186 @@
+"""Options compared: simulated service performance and Green Book costs, for any service.
+
+A service model supplies its runs (``"<option>@<year>"`` keys, one per option and simulated
+demand year), its ``simulate`` function and its ``build_lines``; this module runs the
+replications on common random numbers and turns them into what every option report shows:
+
+- service performance per option at one demand year (mean and 95 % interval per metric) and the
+  paired difference of each option from the baseline;
+- present value of costs per option per replication, its interval, the paired difference from
+  the baseline and the probability that an option is cheaper;
+- one deterministic appraisal at the mean volumes, for cash-flow charts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from models.appraisal import (
+    Appraisal,
+    Category,
+    CostLine,
+    DiscountSchedule,
+    OptimismBias,
+    Selection,
+    appraise,
+    appraise_replications,
+    as_optimism_bias,
+    as_schedule,
+    compare,
+    net_present_costs,
+    switching_value,
+)
+from models.kit.output_analysis import paired_difference, summarise
+from models.kit.periods import split_run_keys
+from models.kit.replications import run_replications
+from models.scenario import Scenario
+
+__all__ = ["AppraisalInputs", "OptionComparison", "compare_options"]
+
+SWITCHING_CATEGORIES = ("contract", "staff", "operating")
+"""Cost categories whose switching values the reports show."""
+
+BuildLines = Callable[[Mapping[str, Mapping[str, float]]], Sequence[CostLine]]
+
+
+@dataclass(frozen=True)
+class AppraisalInputs:
+    """The scenario's appraisal settings in the form models.appraisal takes."""
+
+    period_years: int
+    schedule: DiscountSchedule
+    optimism_bias: OptimismBias
+    base_year: int
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario) -> AppraisalInputs:
+        settings = scenario.appraisal
+        steps = [(step.from_year, step.rate) for step in settings.discount_schedule]
+        return cls(
+            period_years=settings.period_years,
+            schedule=as_schedule(steps),
+            optimism_bias=as_optimism_bias(settings.optimism_bias.as_dict()),
+            base_year=scenario.base_year,
+        )
+
+
+@dataclass(frozen=True)
+class OptionComparison:
+    """Everything an option report needs from the simulation and the appraisal."""
+
+    results: pd.DataFrame
+    """Tidy replications: ``replication, option, year, metric, value``."""
+    performance: pd.DataFrame
+    """Per option and metric at the performance year: ``mean, low, high, half_width, n``."""
+    pv: pd.DataFrame
+    """Present value of costs per replication: ``replication, option, pv``."""
+    costs: pd.DataFrame
+    """Per option: ``pv_mean, low, high, diff_mean, diff_low, diff_high, prob_cheaper``."""
+    appraisal: Appraisal
+    """Deterministic appraisal at the mean volumes (cash flows for charts)."""
+    mean_by_run: dict[str, dict[str, float]]
+    """Mean of every metric over the replications, by run key (``"in_house@1"``)."""
+    lines: tuple[CostLine, ...]
+    """The cost lines of every option at the mean volumes (behind ``appraisal``)."""
+    inputs: AppraisalInputs
+    baseline: str
+    performance_year: float
+
+    def sensitivity(self, categories: Sequence[str] = SWITCHING_CATEGORIES) -> pd.DataFrame:
+        """Per option other than the baseline, at the mean volumes: the PV difference from the
+        baseline as stated and with no optimism bias, and the switching value of each of its
+        main cost categories (the factor on that category's lines at which the option would
+        cost the same as the baseline; below 0: no factor would)."""
+        settings = {
+            "period_years": self.inputs.period_years,
+            "schedule": self.inputs.schedule,
+        }
+        stated = net_present_costs(self.lines, optimism_bias=self.inputs.optimism_bias, **settings)
+        bare = net_present_costs(self.lines, optimism_bias=None, **settings)
+        rows = []
+        for option in stated:
+            if option == self.baseline:
+                continue
+            row: dict[str, Any] = {
+                "option": option,
+                "difference": stated[option] - stated[self.baseline],
+                "difference_without_optimism_bias": bare[option] - bare[self.baseline],
+            }
+            for category in categories:
+                selection = Selection(category=Category(category), options=(option,))
+                try:
+                    row[category] = switching_value(
+                        self.lines,
+                        option,
+                        selection,
+                        baseline=self.baseline,
+                        optimism_bias=self.inputs.optimism_bias,
+                        **settings,
+                    )
+                except ValueError:
+                    row[category] = float("nan")
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def difference(self, metric: str, option: str) -> Any:
+        """Paired interval of ``option`` minus the baseline on a performance metric."""
+        at_year = self.results[self.results["year"] == self.performance_year]
+        return paired_difference(at_year, metric, option, self.baseline)
+
+
+def compare_options(
+    simulate: Callable[[Any, Any], Mapping[str, float]],
+    runs: Mapping[str, Any],
+    build_lines: BuildLines,
+    inputs: AppraisalInputs,
+    *,
+    replications: int,
+    seed: int,
+    jobs: int | None = None,
+    baseline: str = "in_house",
+    performance_year: float = 1,
+    description: str = "",
+) -> OptionComparison:
+    """Run every option at every simulated demand year and compare them (see module notes)."""
+    raw = run_replications(
+        simulate, runs, replications=replications, seed=seed, jobs=jobs, description=description
+    )
+    results = split_run_keys(raw)
+    at_year = results[results["year"] == performance_year].drop(columns="year")
+    performance = summarise(at_year)
+    pv = appraise_replications(
+        build_lines,
+        raw,
+        period_years=inputs.period_years,
+        schedule=inputs.schedule,
+        optimism_bias=inputs.optimism_bias,
+    )
+    costs = compare(pv, baseline=baseline)
+    means = raw.groupby(["option", "metric"], sort=False)["value"].mean()
+    by_run: dict[str, dict[str, float]] = {}
+    for (key, metric), value in means.items():
+        by_run.setdefault(str(key), {})[str(metric)] = float(value)
+    lines = tuple(build_lines(by_run))
+    appraisal = appraise(
+        lines,
+        inputs.period_years,
+        inputs.schedule,
+        inputs.optimism_bias,
+        base_year=inputs.base_year,
+    )
+    return OptionComparison(
+        results=results,
+        performance=performance,
+        pv=pv,
+        costs=costs,
+        appraisal=appraisal,
+        mean_by_run=by_run,
+        lines=lines,
+        inputs=inputs,
+        baseline=baseline,
+        performance_year=performance_year,
+    )

@@ -1,0 +1,90 @@
+"""Plain-English sentences written from the computed figures (never hard-coded conclusions).
+
+Each function reads a results table and says what it shows, including how sure we are: a
+difference whose 95 % interval includes zero is reported as not clear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from workbook.display import money
+
+__all__ = ["cost_summary", "list_names", "service_standard_summary"]
+
+
+def list_names(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    if not names:
+        return "none"
+    if len(names) == 1:
+        return names[0]
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _interval(low: float, high: float) -> str:
+    return f"95 % interval {money(low)} to {money(high)}"
+
+
+def cost_summary(
+    costs: pd.DataFrame, labels: Mapping[str, str], baseline: str, period_years: int
+) -> str:
+    """Which option costs least over the appraisal, by how much against the baseline, how sure."""
+    table = costs.set_index("option")
+    cheapest = str(table["pv_mean"].idxmin())
+    name = labels.get(cheapest, cheapest)
+    base_name = labels.get(baseline, baseline)
+    row = table.loc[cheapest]
+    parts = [
+        f"Over the {period_years}-year appraisal, the option with the lowest present value of "
+        f"costs is {name}: {money(row['pv_mean'])} "
+        f"({_interval(row['low'], row['high'])})."
+    ]
+    for option, other in table.drop(index=baseline).iterrows():
+        label = labels.get(str(option), str(option))
+        diff, low, high = other["diff_mean"], other["diff_low"], other["diff_high"]
+        direction = "less" if diff < 0 else "more"
+        sure = (
+            "a clear difference"
+            if high < 0 or low > 0
+            else "not a clear difference, since the interval includes zero"
+        )
+        parts.append(
+            f"{label} costs {money(abs(diff))} {direction} than {base_name} "
+            f"({_interval(low, high)}: {sure}); it was cheaper in "
+            f"{other['prob_cheaper']:.0%} of the simulated replications."
+        )
+    return " ".join(parts)
+
+
+def service_standard_summary(
+    performance: pd.DataFrame,
+    metric: str,
+    standard: float,
+    labels: Mapping[str, str],
+    what: str,
+) -> str:
+    """Which options meet a service standard (``metric`` at least ``standard``), how sure."""
+    rows = performance[performance["metric"] == metric].set_index("option")
+    if rows.empty:
+        return f"No option reports {what}."
+    meets, misses, unclear = [], [], []
+    for option, row in rows.iterrows():
+        label = f"{labels.get(str(option), str(option))} ({row['mean']:.1%})"
+        if row["low"] >= standard:
+            meets.append(label)
+        elif row["high"] < standard:
+            misses.append(label)
+        else:
+            unclear.append(label)
+    text = f"Against the standard of {standard:.0%} for {what}: "
+    pieces = []
+    if meets:
+        pieces.append(f"{list_names(meets)} clearly meet it")
+    if misses:
+        pieces.append(f"{list_names(misses)} clearly fall short")
+    if unclear:
+        pieces.append(f"{list_names(unclear)} cannot be told apart from it at 95 % confidence")
+    return text + "; ".join(pieces) + "."

@@ -1,0 +1,79 @@
+"""Tables shared by the option reports: figures with their 95 % intervals, in a reader's words."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import pandas as pd
+
+from workbook.display import money
+
+__all__ = ["Format", "cost_table", "interval_table", "number", "percent", "pounds"]
+
+Format = Callable[[float], str]
+
+
+def number(digits: int = 1) -> Format:
+    """Format with ``digits`` decimals and thousands separators."""
+    return lambda x: f"{x:,.{digits}f}"
+
+
+def percent(digits: int = 0) -> Format:
+    """Format a share as a percentage."""
+    return lambda x: f"{x:.{digits}%}"
+
+
+def pounds(x: float) -> str:
+    """Format money (£1.23m)."""
+    return money(x)
+
+
+def _with_interval(mean: float, low: float, high: float, fmt: Format) -> str:
+    if pd.isna(low) or pd.isna(high):
+        return fmt(mean)
+    return f"{fmt(mean)} ({fmt(low)} to {fmt(high)})"
+
+
+def interval_table(
+    performance: pd.DataFrame,
+    rows: Sequence[tuple[str, str, Format]],
+    labels: Mapping[str, str],
+) -> pd.DataFrame:
+    """Metrics down, options across: "mean (low to high)" for each.
+
+    ``rows`` lists ``(metric, label, format)``; a metric no option reports is left out.
+    """
+    options = list(dict.fromkeys(performance["option"]))
+    index = performance.set_index(["metric", "option"])
+    table = {}
+    for metric, label, fmt in rows:
+        cells = []
+        for option in options:
+            if (metric, option) in index.index:
+                r = index.loc[(metric, option)]
+                cells.append(_with_interval(r["mean"], r["low"], r["high"], fmt))
+            else:
+                cells.append("—")
+        if any(cell != "—" for cell in cells):
+            table[label] = cells
+    frame = pd.DataFrame(table, index=[labels.get(o, o) for o in options]).T
+    frame.index.name = "Figure (mean and 95 % interval)"
+    return frame.reset_index()
+
+
+def cost_table(costs: pd.DataFrame, labels: Mapping[str, str], baseline: str) -> pd.DataFrame:
+    """Present value of costs, difference from the baseline, and the chance of being cheaper."""
+    rows = []
+    for r in costs.itertuples(index=False):
+        is_base = r.option == baseline
+        rows.append(
+            {
+                "Option": labels.get(r.option, r.option),
+                "Present value of costs": _with_interval(r.pv_mean, r.low, r.high, pounds),
+                "Difference from baseline": "baseline"
+                if is_base
+                else _with_interval(r.diff_mean, r.diff_low, r.diff_high, pounds),
+                "Cheaper than baseline in": "—" if is_base else f"{r.prob_cheaper:.0%}",
+            }
+        )
+    return pd.DataFrame(rows)
