@@ -141,6 +141,14 @@ def table(df: pandas.DataFrame, caption: str) -> HTMLBlock:
     return HTMLBlock(markup, summary=caption)
 
 
+def display_all(*items: Any) -> None:
+    """Show each item as a cell output (for report sections that show several things)."""
+    from IPython.display import display
+
+    for item in items:
+        display(item)
+
+
 def figure(fig: Any) -> None:
     """Show a matplotlib figure once (as an embedded image) and release it."""
     import matplotlib.pyplot as plt

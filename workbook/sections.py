@@ -1,0 +1,195 @@
+"""Report sections every option report shares, so the service notebooks stay thin siblings.
+
+Each function displays one part of a report (tables, charts, a paragraph) from an
+:class:`~models.comparison.OptionComparison` or the scenario.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from models.assumptions import register
+from models.comparison import OptionComparison
+from models.kit.output_analysis import PrecisionNotReached, replications_needed
+from models.scenario import Scenario, load_sources
+from workbook import charts, display
+
+__all__ = ["assumptions", "common_random_numbers", "costs", "replications", "sensitivity"]
+
+
+def costs(result: OptionComparison, labels: Mapping[str, str], base_year: int) -> None:
+    """Cash flows by category, present values with intervals, present values by category."""
+    display.figure(charts.cash_flows(result.appraisal.cash_flows, labels, base_year))
+    display.figure(charts.present_values(result.costs, labels, result.baseline))
+    pv = result.appraisal.present_values(result.baseline)
+    by_category = result.appraisal.by_category()
+    rows = {
+        charts.CATEGORY_LABELS.get(c, c): by_category[c].reindex(pv.index)
+        for c in by_category.columns
+    }
+    rows |= {
+        "Total before optimism bias": pv["pv_before_ob"],
+        "Optimism bias": pv["optimism_bias"],
+        "Present value of costs": pv["pv"],
+    }
+    table = pd.DataFrame(
+        {
+            labels.get(o, o): [
+                display.money(v[o]) if pd.notna(v[o]) else "–" for v in rows.values()
+            ]
+            for o in pv.index
+        },
+        index=pd.Index(list(rows), name="Cost category"),
+    ).reset_index()
+    display.display_all(table_of(table, "Present values by cost category, at the mean volumes"))
+
+
+def table_of(frame: pd.DataFrame, caption: str) -> display.HTMLBlock:
+    """A displayable table (alias kept short for the sections below)."""
+    return display.table(frame, caption)
+
+
+def sensitivity(result: OptionComparison, labels: Mapping[str, str]) -> None:
+    """Difference from the baseline with and without optimism bias, and switching values."""
+    sens = result.sensitivity()
+
+    def factor(value: float) -> str:
+        if pd.isna(value):
+            return "—"
+        return "no value would" if value < 0 else f"× {value:.2f}"
+
+    base = labels.get(result.baseline, result.baseline)
+    frame = pd.DataFrame(
+        {
+            "Option": sens["option"].map(lambda o: labels.get(o, o)),
+            f"Difference from {base}": sens["difference"].map(display.money),
+            "Same, with no optimism bias": sens["difference_without_optimism_bias"].map(
+                display.money
+            ),
+            "Switching value: contract charges": sens["contract"].map(factor),
+            "Switching value: staff": sens["staff"].map(factor),
+            "Switching value: running costs": sens["operating"].map(factor),
+        }
+    )
+    display.display_all(table_of(frame, "Sensitivity of the cost comparison"))
+
+
+def assumptions(scenario: Scenario, section: str) -> None:
+    """Every input of the appraisal and of the service section, with unit, grade and source."""
+    sources = load_sources()
+    data = scenario.model_dump(mode="json")
+    found = pd.concat(
+        [
+            register(data, "appraisal", scenario.chain, sources),
+            register(data, section, scenario.chain, sources),
+        ],
+        ignore_index=True,
+    )
+    counts = found["grade"].value_counts()
+    display.display_all(
+        display.paragraph(
+            f"{len(found)} inputs: "
+            + ", ".join(f"{count} graded {grade}" for grade, count in counts.items())
+            + ". A result resting on estimates is only as good as those estimates: the "
+            "sensitivity table shows how far the main ones would have to move to change the "
+            "ranking of the options."
+        )
+    )
+    shown = pd.DataFrame(
+        {
+            "Input": found["key"].str.replace(f"{section}.", "", n=1),
+            "Value": found["value"].map(
+                lambda v: ", ".join(map(str, v)) if isinstance(v, list) else str(v)
+            ),
+            "Unit": found["unit"],
+            "Grade": found["grade"],
+            "Source": found["source"],
+        }
+    )
+    display.display_all(table_of(shown, "Every input, its value and its source"))
+
+
+def replications(
+    result: OptionComparison,
+    metrics: Sequence[tuple[str, str]],
+    labels: Mapping[str, str],
+    target: float = 0.05,
+) -> None:
+    """Replications needed for a ``target`` relative half-width, per headline figure and option
+    (Hoad, Robinson and Davies 2010, with look-ahead), from this run's replications."""
+
+    def needed(values: pd.Series) -> str:
+        try:
+            return str(replications_needed(values.to_numpy(), target=target))
+        except PrecisionNotReached as short:
+            if short.estimate <= len(values):
+                return f"about {short.estimate} (too few replications here to confirm it)"
+            return f"more than {len(values)} (about {short.estimate})"
+
+    r = result.results
+    at_year = r[r["year"] == result.performance_year]
+    options = list(dict.fromkeys(result.costs["option"]))
+    rows = []
+    for metric, label in metrics:
+        chosen = at_year[at_year["metric"] == metric]
+        rows.append(
+            {
+                "Figure": label,
+                **{
+                    labels.get(o, o): needed(
+                        chosen[chosen["option"] == o].sort_values("replication")["value"]
+                    )
+                    for o in options
+                },
+            }
+        )
+    pv = result.pv
+    rows.append(
+        {
+            "Figure": "Present value of costs",
+            **{
+                labels.get(o, o): needed(pv[pv["option"] == o].sort_values("replication")["pv"])
+                for o in options
+            },
+        }
+    )
+    display.display_all(
+        table_of(
+            pd.DataFrame(rows),
+            f"Replications needed for a 95 % interval within {target:.0%} of the mean",
+        )
+    )
+
+
+def common_random_numbers(
+    result: OptionComparison,
+    metric: str,
+    what: str,
+    labels: Mapping[str, str],
+    fmt: str = "{:+.1%}",
+) -> None:
+    """The paired difference from the baseline beside the half-width an independent comparison
+    would have had: the precision common random numbers buy."""
+    perf = result.performance
+    base = perf[(perf["metric"] == metric) & (perf["option"] == result.baseline)]
+    rows = []
+    for option in dict.fromkeys(perf["option"]):
+        if option == result.baseline or base.empty:
+            continue
+        mine = perf[(perf["metric"] == metric) & (perf["option"] == option)]
+        if mine.empty:
+            continue
+        paired = result.difference(metric, option)
+        unpaired = float(np.hypot(mine["half_width"].iloc[0], base["half_width"].iloc[0]))
+        rows.append(
+            {
+                "Option": labels.get(option, option),
+                f"Difference from baseline ({what})": fmt.format(paired.mean),
+                "Paired 95 % half-width": fmt.format(paired.half_width).lstrip("+"),
+                "Half-width if compared independently": fmt.format(unpaired).lstrip("+"),
+            }
+        )
+    display.display_all(table_of(pd.DataFrame(rows), "Precision gained by common random numbers"))
