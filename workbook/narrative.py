@@ -12,7 +12,7 @@ import pandas as pd
 
 from workbook.display import money
 
-__all__ = ["cost_summary", "list_names", "service_standard_summary"]
+__all__ = ["cost_summary", "list_names", "metric_summary", "service_standard_summary"]
 
 
 def list_names(names: list[str]) -> str:
@@ -88,3 +88,40 @@ def service_standard_summary(
     if unclear:
         pieces.append(f"{list_names(unclear)} cannot be told apart from it at 95 % confidence")
     return text + "; ".join(pieces) + "."
+
+
+def metric_summary(
+    performance: pd.DataFrame,
+    differences: Mapping[str, object],
+    metric: str,
+    what: str,
+    labels: Mapping[str, str],
+    baseline: str,
+    *,
+    lower_is_better: bool,
+    fmt: str = "{:,.1f}",
+) -> str:
+    """Which option does best on ``metric`` and whether each differs clearly from the baseline.
+
+    ``differences`` maps each other option to its paired interval (option minus baseline) on
+    the metric (``OptionComparison.difference``).
+    """
+    rows = performance[performance["metric"] == metric].set_index("option")
+    if rows.empty:
+        return ""
+    best = str(rows["mean"].idxmin() if lower_is_better else rows["mean"].idxmax())
+    parts = [
+        f"On {what}, {labels.get(best, best)} does best: {fmt.format(rows.loc[best, 'mean'])} "
+        f"(95 % interval {fmt.format(rows.loc[best, 'low'])} to "
+        f"{fmt.format(rows.loc[best, 'high'])})."
+    ]
+    base = labels.get(baseline, baseline)
+    for option, diff in differences.items():
+        low, high, mean = diff.low, diff.high, diff.mean  # type: ignore[attr-defined]
+        clear = high < 0 or low > 0
+        verdict = "a clear difference" if clear else "not a clear difference"
+        parts.append(
+            f"{labels.get(option, option)} against {base}: {fmt.format(mean)} "
+            f"({fmt.format(low)} to {fmt.format(high)}, {verdict})."
+        )
+    return " ".join(parts)

@@ -49,3 +49,25 @@ def test_service_standard_splits_options_by_their_intervals() -> None:
 
 def test_list_names() -> None:
     assert list_names(["A", "B", "C"]) == "A, B and C"
+
+
+def test_metric_summary_names_the_best_and_judges_each_difference() -> None:
+    from types import SimpleNamespace
+
+    from workbook.narrative import metric_summary
+
+    perf = pd.DataFrame(
+        [("in_house", "short", 30.0, 28.0, 32.0), ("outsourced", "short", 40.0, 37.0, 43.0)],
+        columns=["option", "metric", "mean", "low", "high"],
+    )
+    diffs = {"outsourced": SimpleNamespace(mean=10.0, low=7.0, high=13.0)}
+    text = metric_summary(
+        perf, diffs, "short", "shifts short", LABELS, "in_house", lower_is_better=True
+    )
+    assert "In-house does best: 30.0" in text
+    assert "Outsourced against In-house: 10.0 (7.0 to 13.0, a clear difference)" in text
+    diffs = {"outsourced": SimpleNamespace(mean=1.0, low=-2.0, high=4.0)}
+    text = metric_summary(
+        perf, diffs, "short", "shifts short", LABELS, "in_house", lower_is_better=True
+    )
+    assert "not a clear difference" in text
