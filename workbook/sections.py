@@ -17,7 +17,16 @@ from models.kit.output_analysis import PrecisionNotReached, replications_needed
 from models.scenario import Scenario, load_sources
 from workbook import charts, display
 
-__all__ = ["assumptions", "common_random_numbers", "costs", "replications", "sensitivity"]
+__all__ = [
+    "assumptions",
+    "common_random_numbers",
+    "costs",
+    "interpolation",
+    "replications",
+    "sensitivity",
+    "verification",
+    "warmup",
+]
 
 
 def costs(result: OptionComparison, labels: Mapping[str, str], base_year: int) -> None:
@@ -193,3 +202,74 @@ def common_random_numbers(
             }
         )
     display.display_all(table_of(pd.DataFrame(rows), "Precision gained by common random numbers"))
+
+
+def warmup(
+    day: np.ndarray,
+    by_replication: np.ndarray,
+    mean: np.ndarray,
+    *,
+    mser5_days: int,
+    chosen_days: float,
+    ylabel: str,
+    start: str,
+    expected: np.ndarray | None = None,
+) -> None:
+    """The warm-up evidence: a daily level from an empty start, per replication and on average,
+    with the MSER-5 truncation point and the warm-up used."""
+    import matplotlib.pyplot as plt
+
+    fig, axis = plt.subplots(figsize=(9, 3.4))
+    axis.plot(day, by_replication.T, color="tab:blue", alpha=0.25, lw=0.8)
+    axis.plot(day, mean, color="tab:blue", lw=2, label="Simulated mean")
+    if expected is not None:
+        axis.plot(day, expected, color="black", ls="--", label="Expected (analytic)")
+    axis.axvline(mser5_days, color="tab:red", ls=":", label=f"MSER-5: day {mser5_days}")
+    axis.axvline(chosen_days, color="tab:green", label=f"warm-up used: {chosen_days:g} days")
+    axis.set_xlabel(f"Day from {start}")
+    axis.set_ylabel(ylabel)
+    axis.legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    display.figure(fig)
+
+
+def interpolation(check: pd.DataFrame, labels: Mapping[str, str]) -> None:
+    """Volumes interpolated between demand levels beside a simulated middle year."""
+    shown = pd.DataFrame(
+        {
+            "Option": check["option"].map(lambda o: labels.get(o, o)),
+            "Figure": check["metric"].str.replace("_", " "),
+            "Year": check["year"].astype(int),
+            "Simulated": check["simulated"].map(lambda v: f"{v:,.0f}"),
+            "Interpolated": check["interpolated"].map(lambda v: f"{v:,.0f}"),
+            "Relative difference": check["relative_difference"].map(lambda v: f"{v:+.1%}"),
+        }
+    )
+    display.display_all(table_of(shown, "Interpolated against simulated volumes in a middle year"))
+
+
+def verification(checks: pd.DataFrame, service: str) -> None:
+    """The service model's checks against queueing theory, one row each."""
+    shown = pd.DataFrame(
+        {
+            "Check": checks["description"],
+            "Exact": checks["analytic"].map(lambda v: f"{v:.4g}"),
+            "Simulated (95 % interval)": [
+                f"{m:.4g} ({lo:.4g} to {hi:.4g})"
+                for m, lo, hi in zip(
+                    checks["simulated"], checks["low"], checks["high"], strict=True
+                )
+            ],
+            "Difference": checks["relative_difference"].map(lambda v: f"{v:+.1%}"),
+            "Tolerance": checks["tolerance"].map(lambda v: f"{v:.0%}"),
+            "Result": checks["passed"].map({True: "pass", False: "FAIL"}),
+        }
+    )
+    passed = int(checks["passed"].sum())
+    display.display_all(
+        display.paragraph(
+            f"{passed} of {len(checks)} checks of the {service} model agree with the exact "
+            "result within their tolerance."
+        ),
+        table_of(shown, f"Verification of the {service} model"),
+    )
