@@ -65,21 +65,27 @@ def service_standard_summary(
     standard: float,
     labels: Mapping[str, str],
     what: str,
+    *,
+    at_most: bool = False,
+    fmt: str = "{:.1%}",
 ) -> str:
-    """Which options meet a service standard (``metric`` at least ``standard``), how sure."""
+    """Which options meet a service standard (``metric`` at least ``standard``, or at most it
+    with ``at_most``), and how sure that is."""
     rows = performance[performance["metric"] == metric].set_index("option")
     if rows.empty:
         return f"No option reports {what}."
     meets, misses, unclear = [], [], []
     for option, row in rows.iterrows():
-        label = f"{labels.get(str(option), str(option))} ({row['mean']:.1%})"
-        if row["low"] >= standard:
+        label = f"{labels.get(str(option), str(option))} ({fmt.format(row['mean'])})"
+        good, bad = (row["high"], row["low"]) if at_most else (row["low"], row["high"])
+        if (good <= standard) if at_most else (good >= standard):
             meets.append(label)
-        elif row["high"] < standard:
+        elif (bad > standard) if at_most else (bad < standard):
             misses.append(label)
         else:
             unclear.append(label)
-    text = f"Against the standard of {standard:.0%} for {what}: "
+    bound = "at most" if at_most else "at least"
+    text = f"Against the standard of {bound} {fmt.format(standard)} for {what}: "
     pieces = []
     if meets:
         pieces.append(f"{list_names(meets)} clearly meet it")

@@ -71,3 +71,16 @@ def test_metric_summary_names_the_best_and_judges_each_difference() -> None:
         perf, diffs, "short", "shifts short", LABELS, "in_house", lower_is_better=True
     )
     assert "not a clear difference" in text
+
+
+def test_service_standard_can_be_a_ceiling() -> None:
+    perf = pd.DataFrame(
+        [("in_house", "wait", 4.0, 3.5, 4.5), ("outsourced", "wait", 7.0, 6.0, 8.0)],
+        columns=["option", "metric", "mean", "low", "high"],
+    )
+    text = service_standard_summary(
+        perf, "wait", 5.0, LABELS, "peak wait", at_most=True, fmt="{:.1f} min"
+    )
+    assert text.startswith("Against the standard of at most 5.0 min for peak wait")
+    assert "In-house (4.0 min) clearly meet it" in text
+    assert "Outsourced (7.0 min) clearly fall short" in text
