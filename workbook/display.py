@@ -164,7 +164,8 @@ def paragraph(text: str) -> HTMLBlock:
 
 
 def money(x: float) -> str:
-    """Pounds in the short form used in reports: ``£1.23m``, ``£456k``, ``£789``, ``£1.20bn``.
+    """Pounds in the short form used in reports: ``£1.23m``, ``£456k``, ``£789``, ``£1.20bn``,
+    and pence below £100 (``£3.45``: unit costs such as a meal).
 
     Rounding that would print ``£1000k`` moves up a unit instead (``£1.00m``); negative
     amounts carry a leading minus sign.
@@ -175,6 +176,8 @@ def money(x: float) -> str:
     amount = abs(x)
     if math.isinf(amount):
         return f"{sign}£∞"
+    if 0 < round(amount, 2) < 100:
+        return f"{sign}£{amount:.2f}"
     if round(amount) < 1_000:
         return f"{sign}£{amount:.0f}"
     if round(amount / 1e3) < 1_000:
