@@ -54,6 +54,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from models.catering.config import CateringConfig
+from models.fleet.config import FleetConfig
 from models.recovery.config import RecoveryConfig
 
 __all__ = [
@@ -388,6 +390,8 @@ class Scenario(BaseModel):
     run: RunSettings
     appraisal: AppraisalSettings
     recovery: RecoveryConfig | None = None
+    fleet: FleetConfig | None = None
+    catering: CateringConfig | None = None
 
     source: Path = Field(exclude=True)
     chain: tuple[Path, ...] = Field(exclude=True)

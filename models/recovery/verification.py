@@ -20,14 +20,13 @@ is within the tolerance.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from models.kit.output_analysis import Interval, confidence_interval
+from models.kit.checks import VerificationCheck, simulated_intervals
+from models.kit.output_analysis import Interval
 from models.kit.queueing import erlang_b, mg_infinity, mmc
-from models.kit.replications import run_replications
 from models.recovery.analytic import expected_stay_hours
 from models.recovery.config import RecoveryConfig
 from models.recovery.model import RecoveryRun, simulate
@@ -45,50 +44,6 @@ __all__ = [
 
 HOURS_PER_YEAR = 365.0 * 24.0
 _ZERO = {"kind": "fixed", "value": 0.0}
-
-
-@dataclass(frozen=True)
-class VerificationCheck:
-    """One comparison of the simulation with a closed form."""
-
-    name: str
-    description: str
-    metric: str
-    analytic: float
-    simulated: Interval
-    tolerance: float
-    """Largest relative difference accepted."""
-
-    @property
-    def relative_difference(self) -> float:
-        """(simulated mean - analytic) / analytic."""
-        return (self.simulated.mean - self.analytic) / self.analytic
-
-    @property
-    def inside_interval(self) -> bool:
-        """Whether the analytic value lies in the simulation's 95 % interval."""
-        return self.simulated.low <= self.analytic <= self.simulated.high
-
-    @property
-    def passed(self) -> bool:
-        """Inside the interval and within the tolerance."""
-        return self.inside_interval and abs(self.relative_difference) <= self.tolerance
-
-    def as_row(self) -> dict[str, Any]:
-        """A flat row for a report table."""
-        return {
-            "check": self.name,
-            "description": self.description,
-            "metric": self.metric,
-            "analytic": self.analytic,
-            "simulated": self.simulated.mean,
-            "low": self.simulated.low,
-            "high": self.simulated.high,
-            "replications": self.simulated.n,
-            "relative_difference": self.relative_difference,
-            "tolerance": self.tolerance,
-            "passed": self.passed,
-        }
 
 
 def _config(
@@ -247,18 +202,9 @@ def erlang_b_run(
 def _simulated(
     run: RecoveryRun, metric: str, replications: int, seed: int, jobs: int | None
 ) -> Interval:
-    results = run_replications(
-        simulate,
-        {"verification": run},
-        replications=replications,
-        seed=seed,
-        jobs=jobs,
-        progress=False,
-    )
-    values = results.loc[results["metric"] == metric, "value"].to_numpy()
-    if values.size != replications:
-        raise RuntimeError(f"metric {metric!r} missing from some replications")
-    return confidence_interval(values)
+    return simulated_intervals(
+        simulate, run, [metric], replications=replications, seed=seed, jobs=jobs
+    )[metric]
 
 
 def _rate(run: RecoveryRun) -> float:

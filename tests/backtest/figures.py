@@ -7,9 +7,9 @@ default scenario is meant to move the results, and say so in the commit.
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from models.comparison import AppraisalInputs, OptionComparison, compare_options
@@ -23,16 +23,16 @@ Figures = dict[str, dict[str, float]]
 """Figure name -> {mean, low, high} (95 % interval over the replications)."""
 
 
-def _recovery(scenario: Scenario) -> OptionComparison:
-    from models import recovery as rec
-
-    cfg = scenario.recovery
-    assert cfg is not None
+def compare(service: str, scenario: Scenario) -> OptionComparison:
+    """Every option of ``service`` on ``scenario`` (the same calls its report makes)."""
+    module = importlib.import_module(f"models.{service}")
+    config = getattr(scenario, service)
+    assert config is not None, f"the default scenario has no {service} section"
     inputs = AppraisalInputs.from_scenario(scenario)
     return compare_options(
-        rec.simulate,
-        rec.appraisal_runs(cfg, inputs.period_years),
-        rec.build_lines(cfg, inputs.period_years),
+        module.simulate,
+        module.appraisal_runs(config, inputs.period_years),
+        module.build_lines(config, inputs.period_years),
         inputs,
         replications=REPLICATIONS,
         seed=scenario.seed,
@@ -40,26 +40,40 @@ def _recovery(scenario: Scenario) -> OptionComparison:
     )
 
 
-SERVICES: dict[str, tuple[Callable[[Scenario], OptionComparison], tuple[str, ...]]] = {
+SERVICES: dict[str, tuple[str, ...]] = {
     "recovery": (
-        _recovery,
-        (
-            "attendance_within_target_urgent",
-            "attendance_mean_hours_urgent",
-            "attendance_within_target_routine",
-            "pound_occupancy_mean",
-            "exam_wait_mean_hours",
-            "income_per_year",
-            "service_credits_per_year",
-        ),
+        "attendance_within_target_urgent",
+        "attendance_mean_hours_urgent",
+        "attendance_within_target_routine",
+        "pound_occupancy_mean",
+        "exam_wait_mean_hours",
+        "income_per_year",
+        "service_credits_per_year",
+    ),
+    "fleet": (
+        "availability",
+        "off_road_mean",
+        "off_road_p95_daily",
+        "jobs_per_year",
+        "turnaround_mean_hours_mechanical",
+        "breaches_per_year",
+    ),
+    "catering": (
+        "restaurant_covers_per_year",
+        "restaurant_peak_wait_mean_minutes",
+        "restaurant_lost_share",
+        "feeding_on_time_share",
+        "feeding_emergency_within_target",
+        "custody_on_time_share",
+        "meals_per_year",
     ),
 }
 
 
 def figures(service: str) -> Figures:
     """The service's key figures on the default scenario: performance and costs per option."""
-    run, metrics = SERVICES[service]
-    result = run(load_scenario(DEFAULT_SCENARIO))
+    metrics = SERVICES[service]
+    result = compare(service, load_scenario(DEFAULT_SCENARIO))
     out: Figures = {}
     for row in result.performance.itertuples(index=False):
         if row.metric in metrics:

@@ -1,0 +1,169 @@
+"""Cost lines of the fleet options: rosters to staff, contract charges from simulated volumes,
+credits, replacement capital and the appraisal of simulated replications."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from models.appraisal import Category, appraise_replications, compare
+from models.fleet import (
+    REPLACEMENT,
+    FleetConfig,
+    FleetRun,
+    appraisal_runs,
+    build_lines,
+    cost_lines,
+    cost_per_vehicle_year,
+    replacement_capital,
+    replacements_per_year,
+    simulate,
+    volume_metrics,
+)
+from models.fleet.config import ContractorWorkshop, InHouseWorkshop
+from models.fleet.costs import mobile_crew_fte, mobile_vans_owned, technician_fte
+from models.kit.replications import run_replications
+
+N = 10
+
+
+def _volumes(config: FleetConfig, option: str, value: float = 0.0, **overrides: float) -> dict:
+    return {**dict.fromkeys(volume_metrics(config, option), value), **overrides}
+
+
+def _by_name(lines: list[Any]) -> dict[str, Any]:
+    return {line.name: line for line in lines}
+
+
+def test_staff_and_vans_follow_the_rosters(config: FleetConfig) -> None:
+    force = config.options["in_house"].workshops["force"]
+    assert isinstance(force, InHouseWorkshop)
+    # weekly technician-hours: (10 + 24 + 13) x 8 h x 2 shifts x 5 days + (10 + 24) x 8 h x 2 days
+    weekly = 47 * 8 * 2 * 5 + 34 * 8 * 2
+    assert technician_fte(force) == pytest.approx(weekly * 365 / 7 / 1650)
+    assert mobile_crew_fte(force) == pytest.approx((20 * 12 + 6 * 12) * 365 / 1650)
+    assert mobile_vans_owned(force) == 22  # 20 on duty at peak + 10 % spares
+
+
+def test_contract_charges_are_fee_plus_prices_times_simulated_jobs(config: FleetConfig) -> None:
+    volumes = _volumes(
+        config,
+        "outsourced",
+        vehicles=5500.0,
+        jobs_contractor_service_per_year=7000.0,
+        jobs_contractor_mechanical_per_year=30000.0,
+        jobs_contractor_tyres_glass_per_year=28000.0,
+        jobs_contractor_collision_per_year=1500.0,
+        breaches_contractor_per_year=400.0,
+    )
+    lines = _by_name(cost_lines(config, "outsourced", volumes, N))
+    workshop = config.options["outsourced"].workshops["contractor"]
+    assert isinstance(workshop, ContractorWorkshop)
+    terms = workshop.costs
+    expected = terms.fee_per_vehicle_year * 5500 + sum(
+        terms.price_per_job[kind] * n
+        for kind, n in (
+            ("service", 7000),
+            ("mechanical", 30000),
+            ("tyres_glass", 28000),
+            ("collision", 1500),
+        )
+    )
+    assert lines["contractor contract"].values[0] == 0  # nothing in the decision year
+    assert lines["contractor contract"].values[1] == pytest.approx(expected)
+    credits = lines["contractor contract service credits"].values[1]
+    assert credits == pytest.approx(-min(terms.credit_per_breach * 400, 0.1 * expected))
+    assert lines["client function"].values[1] == 400000
+    assert lines["procurement"].values[0] == 500000
+
+
+def test_service_credits_only_reduce_the_contractors_charges(config: FleetConfig) -> None:
+    calm = _by_name(cost_lines(config, "mixed", _volumes(config, "mixed", 100.0), N))
+    late = _by_name(
+        cost_lines(
+            config, "mixed", _volumes(config, "mixed", 100.0, breaches_contractor_per_year=30), N
+        )
+    )
+    assert late["contractor contract service credits"].values[1] == pytest.approx(-50 * 30)
+    assert calm["contractor contract service credits"].values[1] == pytest.approx(-50 * 100)
+    in_house = cost_lines(config, "in_house", _volumes(config, "in_house", 100.0), N)
+    assert not any(line.category is Category.SERVICE_CREDIT for line in in_house)
+
+
+def test_parts_follow_the_simulated_jobs(config: FleetConfig) -> None:
+    none = _by_name(cost_lines(config, "in_house", _volumes(config, "in_house"), N))
+    some = _by_name(
+        cost_lines(
+            config,
+            "in_house",
+            _volumes(config, "in_house", jobs_force_collision_per_year=1000.0),
+            N,
+        )
+    )
+    assert not any(none["force parts and consumables"].values)
+    assert some["force parts and consumables"].values[3] == pytest.approx(1100 * 1000)
+
+
+def test_replacement_follows_its_rule(mapping: dict[str, Any]) -> None:
+    config = FleetConfig.model_validate(mapping)
+    replaced = replacements_per_year(config, "in_house")
+    assert replaced["response"] == pytest.approx(1650 / 4)  # 4 years, 100,000 miles = 4 years
+    assert replaced["specialist"] == pytest.approx(250 / 10)  # no mileage limit
+    changed = copy.deepcopy(mapping)
+    changed["vehicles"]["response"]["replacement"]["life_miles"] = 50000  # now the miles bind
+    changed["options"]["mixed"]["vehicle_life_factor"] = 1.25
+    other = FleetConfig.model_validate(changed)
+    assert replacements_per_year(other, "in_house")["response"] == pytest.approx(1650 / 2)
+    assert replacements_per_year(other, "mixed")["response"] == pytest.approx(1650 / 2.5)
+    capital = replacement_capital(config, "in_house", N)
+    spec = config.vehicles
+    expected = sum(
+        replaced[name] * v.replacement.unit_cost * (1 - v.replacement.resale_share)
+        for name, v in spec.items()
+    )
+    assert capital[0] == 0 and capital[1:] == pytest.approx([expected] * N)
+    # the same under every option, whoever maintains the vehicles
+    for option in config.options:
+        line = _by_name(cost_lines(config, option, _volumes(config, option), N))[REPLACEMENT]
+        assert line.category is Category.CAPITAL
+        assert line.values == tuple(capital.tolist())
+
+
+def test_shortfall_is_priced_only_when_the_scenario_sets_a_price(
+    mapping: dict[str, Any],
+) -> None:
+    config = FleetConfig.model_validate(mapping)
+    volumes = _volumes(config, "in_house", vehicle_shifts_short_per_year=500.0)
+    assert _by_name(cost_lines(config, "in_house", volumes, N))["shortfall cover"].values[
+        1
+    ] == pytest.approx(40 * 500)
+    mapping["shortfall"]["price_per_vehicle_shift"] = 0
+    free = FleetConfig.model_validate(mapping)
+    assert "shortfall cover" not in _by_name(cost_lines(free, "in_house", volumes, N))
+
+
+def test_appraisal_of_simulated_replications(
+    config: FleetConfig, short: Callable[..., FleetRun]
+) -> None:
+    runs = appraisal_runs(config, N, warmup_days=3, window_days=7)
+    assert list(runs) == [f"{option}@1" for option in config.options]  # fleet size held
+    volumes = run_replications(simulate, runs, replications=2, seed=4, jobs=1, progress=False)
+    pvs = appraise_replications(build_lines(config, N), volumes, period_years=N)
+    table = compare(pvs).set_index("option")
+    assert list(table.index) == list(config.options)
+    assert (table["pv_mean"] > 0).all()
+    first = volumes[volumes["replication"] == 0]
+    by_run = {
+        key: dict(zip(group["metric"], group["value"], strict=True))
+        for key, group in first.groupby("option", sort=False)
+    }
+    lines = build_lines(config, N)(by_run)
+    for option in config.options:
+        mine = [line for line in lines if line.option == option]
+        per_vehicle = cost_per_vehicle_year(mine, 5500.0, N)
+        # published: about £27m a year on 5,100-5,500 vehicles, ~£5.3k per vehicle (PCD 954)
+        assert 3000 < per_vehicle < 7000, option
+        assert cost_per_vehicle_year(mine, 5500.0, N, maintenance_only=False) > per_vehicle
