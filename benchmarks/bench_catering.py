@@ -21,37 +21,33 @@ Run: ``python benchmarks/bench_catering.py`` (about two minutes: 13 against 130 
 from __future__ import annotations
 
 import argparse
-import gc
 import itertools
 import math
 import random
+import sys
 import time
-import tracemalloc
 from bisect import bisect
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
 import simpy
-import yaml
 
 from models.catering import CateringConfig, CateringRun, simulate
 from models.catering.feeding import event_windows
 from models.kit.roster import build_roster
 from models.kit.streams import Streams
 
-ROOT = Path(__file__).resolve().parents[1]
-BASELINE = ROOT / "data" / "scenarios" / "baseline.yaml"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script: common is a sibling
+from common import load_section, peak_memory, print_memory, print_speed
+
 OPTION = "in_house"
 SPEED_DAYS = 14
-SPEED_GOAL = 2.0
-MEMORY_GOAL = 1.5
 
 
 def load_config() -> CateringConfig:
     """The default ``catering:`` section."""
-    with open(BASELINE, encoding="utf-8") as handle:
-        return CateringConfig.model_validate(yaml.safe_load(handle)["catering"])
+    return load_section(CateringConfig, "catering")
 
 
 def bare_simpy(config: CateringConfig, days: int, seed: int) -> int:
@@ -211,35 +207,26 @@ def speed(config: CateringConfig, rounds: int = 3) -> None:
         bare = time.perf_counter() - start
         model_best = min(model_best, seconds / customers)
         bare_best = min(bare_best, bare / customers)
-    ratio = model_best / bare_best
-    print(f"speed ({SPEED_DAYS} simulated days, {OPTION}, best of {rounds})")
-    print(f"  model      {model_best * 1e6:8.1f} us per restaurant customer (all parts)")
-    print(f"  bare SimPy {bare_best * 1e6:8.1f} us per restaurant customer (all parts)")
-    verdict = "ok" if ratio <= SPEED_GOAL else "above goal"
-    print(f"  ratio      {ratio:8.2f}x  (goal <= {SPEED_GOAL:g}x: {verdict})")
-
-
-def peak_memory(config: CateringConfig, weeks: int) -> float:
-    """Peak traced memory (MiB) of one replication over ``weeks`` of every part."""
-    run = CateringRun(config, OPTION, year=1, window_days=7.0 * weeks, feeding_days=7 * weeks)
-    gc.collect()
-    tracemalloc.start()
-    simulate(run, Streams(1))
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak / 2**20
+    print_speed(
+        f"speed ({SPEED_DAYS} simulated days, {OPTION}, best of {rounds})",
+        model_best,
+        bare_best,
+        "restaurant customer (all parts)",
+    )
 
 
 def memory(config: CateringConfig, weeks: int) -> None:
-    """Peak memory for ``weeks`` and ten times as many."""
-    short = peak_memory(config, weeks)
-    long = peak_memory(config, 10 * weeks)
-    ratio = long / short
-    print(f"memory (peak traced, {OPTION}, restaurants + feeding + custody)")
-    print(f"  {weeks:>4d} weeks {short:8.2f} MiB")
-    print(f"  {10 * weeks:>4d} weeks {long:8.2f} MiB")
-    verdict = "ok" if ratio <= MEMORY_GOAL else "above goal"
-    print(f"  ratio      {ratio:8.2f}x  (goal <= {MEMORY_GOAL:g}x: {verdict})")
+    """Peak memory (one replication over every part) for ``weeks`` and ten times as many."""
+
+    def peak(weeks: int) -> float:
+        run = CateringRun(config, OPTION, year=1, window_days=7.0 * weeks, feeding_days=7 * weeks)
+        return peak_memory(lambda: simulate(run, Streams(1)))
+
+    print_memory(
+        f"memory (peak traced, {OPTION}, restaurants + feeding + custody)",
+        (f"{weeks:>4d} weeks", peak(weeks)),
+        (f"{10 * weeks:>4d} weeks", peak(10 * weeks)),
+    )
 
 
 def main() -> None:

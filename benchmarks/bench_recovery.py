@@ -16,35 +16,31 @@ Run: ``python benchmarks/bench_recovery.py`` (about a minute; ``--quick`` for 1 
 from __future__ import annotations
 
 import argparse
-import gc
 import itertools
 import random
+import sys
 import time
-import tracemalloc
 from bisect import bisect
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
 import simpy
-import yaml
 
 from models.kit.streams import Streams
 from models.recovery import RecoveryConfig, RecoveryRun, simulate
 from models.recovery.config import build_roster
 
-ROOT = Path(__file__).resolve().parents[1]
-DRAFT = ROOT / "data" / "scenarios" / "baseline.yaml"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script: common is a sibling
+from common import load_section, memory_by_years, print_speed, side_by_side
+
 OPTION = "in_house"
 SPEED_DAYS = 182.0
-SPEED_GOAL = 2.0
-MEMORY_GOAL = 1.5
 
 
 def load_config() -> RecoveryConfig:
     """The default ``recovery:`` section."""
-    with open(DRAFT, encoding="utf-8") as handle:
-        return RecoveryConfig.model_validate(yaml.safe_load(handle)["recovery"])
+    return load_section(RecoveryConfig, "recovery")
 
 
 def bare_simpy(config: RecoveryConfig, days: float, seed: int) -> int:
@@ -128,42 +124,24 @@ def time_model(config: RecoveryConfig, days: float, seed: int) -> tuple[float, f
 
 def speed(config: RecoveryConfig, rounds: int = 3) -> None:
     """Per-vehicle cost, model vs bare SimPy, alternating rounds and keeping each one's best."""
-    model_best = bare_best = float("inf")
-    for r in range(rounds):
-        seconds, vehicles = time_model(config, SPEED_DAYS, seed=r)
-        model_best = min(model_best, seconds / vehicles)
-        start = time.perf_counter()
-        vehicles = bare_simpy(config, SPEED_DAYS, seed=r)
-        bare_best = min(bare_best, (time.perf_counter() - start) / vehicles)
-    ratio = model_best / bare_best
-    print(f"speed ({SPEED_DAYS:g} simulated days, best of {rounds})")
-    print(f"  model      {model_best * 1e6:8.1f} us per vehicle")
-    print(f"  bare SimPy {bare_best * 1e6:8.1f} us per vehicle")
-    verdict = "ok" if ratio <= SPEED_GOAL else "above goal"
-    print(f"  ratio      {ratio:8.2f}x  (goal <= {SPEED_GOAL:g}x: {verdict})")
-
-
-def peak_memory(config: RecoveryConfig, years: float) -> float:
-    """Peak traced memory (MiB) of one replication with a ``years``-long observed window."""
-    run = RecoveryRun(config, OPTION, year=1, window_days=365.0 * years)
-    gc.collect()
-    tracemalloc.start()
-    simulate(run, Streams(1))
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak / 2**20
+    model_best, bare_best, _vehicles = side_by_side(
+        rounds,
+        lambda seed: time_model(config, SPEED_DAYS, seed=seed),
+        lambda seed: bare_simpy(config, SPEED_DAYS, seed=seed),
+    )
+    print_speed(
+        f"speed ({SPEED_DAYS:g} simulated days, best of {rounds})", model_best, bare_best, "vehicle"
+    )
 
 
 def memory(config: RecoveryConfig, long_years: float) -> None:
-    """Peak memory for 1 and ``long_years`` simulated years."""
-    short = peak_memory(config, 1.0)
-    long = peak_memory(config, long_years)
-    ratio = long / short
-    print(f"memory (peak traced, {OPTION}, warm-up + window)")
-    print(f"  {1:>3g} year  {short:8.2f} MiB")
-    print(f"  {long_years:>3g} years {long:8.2f} MiB")
-    verdict = "ok" if ratio <= MEMORY_GOAL else "above goal"
-    print(f"  ratio      {ratio:8.2f}x  (goal <= {MEMORY_GOAL:g}x: {verdict})")
+    """Peak memory (one replication, ``simulate``) for 1 and ``long_years`` simulated years."""
+    memory_by_years(
+        lambda years: RecoveryRun(config, OPTION, year=1, window_days=365.0 * years),
+        lambda run: simulate(run, Streams(1)),
+        OPTION,
+        long_years,
+    )
 
 
 def main() -> None:

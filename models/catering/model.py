@@ -17,8 +17,8 @@ environment. Statistics are streamed: memory does not grow with the horizon.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -26,6 +26,7 @@ from models.catering.config import CateringConfig, OptionSpec
 from models.catering.custody import CustodyService, custody_metric_names
 from models.catering.feeding import FeedingService, feeding_metric_names
 from models.catering.restaurants import SLOT_HOURS, RestaurantEstate, restaurant_metric_names
+from models.kit.runs import ServiceRun
 from models.kit.streams import Streams
 
 __all__ = [
@@ -62,54 +63,20 @@ STREAMS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
-class CateringRun:
-    """What one call of :func:`simulate` runs: an option of a scenario at a demand level.
+class CateringRun(ServiceRun[CateringConfig, OptionSpec]):
+    """What one call of :func:`simulate` runs (:class:`~models.kit.runs.ServiceRun`, picklable):
+    an option of the ``catering:`` section in a demand year, whose covers, detainees and
+    unplanned requests scale by ``(1 + growth) ** year`` (planned events keep their size).
 
-    Picklable, so it can be an entry of ``run_replications``' options mapping.
-
-    Parameters
-    ----------
-    config
-        The scenario's ``catering:`` section.
-    option
-        Name of the delivery option (a key of ``config.options``).
-    year
-        Demand year: covers, detainees and unplanned requests scale by ``(1 + growth) **
-        year`` (0 = base year); planned events keep their size.
-    warmup_days, window_days, feeding_days
-        Override the section's representative periods (e.g. for a quick run).
+    ``warmup_days`` and ``window_days`` override the restaurant and custody period,
+    ``feeding_days`` the operational-feeding horizon (e.g. for a quick run).
     """
 
-    config: CateringConfig
-    option: str
-    year: float = 0.0
-    warmup_days: float | None = None
-    window_days: float | None = None
+    service: ClassVar[str] = "catering"
+    day_fields: ClassVar[tuple[str, ...]] = ("warmup_days", "window_days", "feeding_days")
+    positive_fields: ClassVar[tuple[str, ...]] = ("window_days", "feeding_days")
+
     feeding_days: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.option not in self.config.options:
-            raise ValueError(
-                f"no catering option {self.option!r} (options: {', '.join(self.config.options)})"
-            )
-        for label, value in (
-            ("warmup_days", self.warmup_days),
-            ("window_days", self.window_days),
-            ("feeding_days", self.feeding_days),
-        ):
-            if value is not None and (not math.isfinite(value) or value < 0):
-                raise ValueError(f"{label} must be a finite number of days >= 0, got {value}")
-        for label, value in (
-            ("window_days", self.window_days),
-            ("feeding_days", self.feeding_days),
-        ):
-            if value is not None and value <= 0:
-                raise ValueError(f"{label} must be > 0, got {value}")
-
-    @property
-    def spec(self) -> OptionSpec:
-        """The option's specification."""
-        return self.config.options[self.option]
 
     @property
     def factor(self) -> float:
@@ -117,25 +84,9 @@ class CateringRun:
         return self.config.demand_factor(self.year)
 
     @property
-    def warmup_hours(self) -> float:
-        """Start of the observed restaurant and custody window."""
-        days = self.config.period.warmup_days if self.warmup_days is None else self.warmup_days
-        return days * HOURS_PER_DAY
-
-    @property
-    def window_hours(self) -> float:
-        """Length of the observed restaurant and custody window."""
-        days = self.config.period.window_days if self.window_days is None else self.window_days
-        return days * HOURS_PER_DAY
-
-    @property
     def horizon_days(self) -> int:
         """Days of operational feeding simulated."""
         return self.config.period.feeding_days if self.feeding_days is None else self.feeding_days
-
-    def with_(self, **changes: Any) -> CateringRun:
-        """A copy with some fields changed (``run.with_(year=10)``)."""
-        return replace(self, **changes)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ little: a few thousand van loads).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
+from typing import Unpack
 
 import numpy as np
 import pandas as pd
@@ -24,7 +26,13 @@ from models.catering.config import CateringConfig
 from models.catering.model import CateringRun, simulate
 from models.costing import annual_recurring_cost
 from models.kit import periods
-from models.kit.periods import NET_COST, parse_run_key, run_key, split_run_keys
+from models.kit.periods import (
+    NET_COST,
+    PeriodOverrides,
+    parse_run_key,
+    run_key,
+    split_run_keys,
+)
 
 __all__ = [
     "NET_COST",
@@ -38,6 +46,12 @@ __all__ = [
     "volume_metrics",
     "yearly_volumes",
 ]
+
+
+class CateringOverrides(PeriodOverrides, total=False):
+    """Overrides of the catering periods: restaurants and custody, and operational feeding."""
+
+    feeding_days: int | None
 
 
 def volume_metrics(config: CateringConfig) -> tuple[str, ...]:
@@ -69,22 +83,14 @@ def appraisal_runs(
     options: Iterable[str] | None = None,
     years: Sequence[float] | None = None,
     levels: int = 2,
-    warmup_days: float | None = None,
-    window_days: float | None = None,
-    feeding_days: int | None = None,
+    **overrides: Unpack[CateringOverrides],
 ) -> dict[str, CateringRun]:
     """Runs for an appraisal: every option at every simulated demand year (``years``, default
     :func:`demand_years` with ``levels``), keyed by :func:`run_key` (options in the scenario's
-    order, then years)."""
-    chosen = list(config.options) if options is None else list(options)
+    order, then years); ``warmup_days``, ``window_days`` and ``feeding_days`` override the
+    periods."""
     simulated = demand_years(config, period_years, levels) if years is None else tuple(years)
-    return {
-        run_key(option, year): CateringRun(
-            config, option, year, warmup_days, window_days, feeding_days
-        )
-        for option in chosen
-        for year in simulated
-    }
+    return periods.appraisal_runs(CateringRun, config, simulated, options=options, **overrides)
 
 
 def performance_runs(
@@ -92,17 +98,11 @@ def performance_runs(
     *,
     year: float = 1,
     options: Iterable[str] | None = None,
-    warmup_days: float | None = None,
-    window_days: float | None = None,
-    feeding_days: int | None = None,
+    **overrides: Unpack[CateringOverrides],
 ) -> dict[str, CateringRun]:
     """One run per option at one demand year, keyed by the plain option name (for service
     performance tables)."""
-    chosen = list(config.options) if options is None else list(options)
-    return {
-        option: CateringRun(config, option, year, warmup_days, window_days, feeding_days)
-        for option in chosen
-    }
+    return periods.performance_runs(CateringRun, config, year=year, options=options, **overrides)
 
 
 def yearly_volumes(
@@ -145,34 +145,25 @@ def interpolation_check(
         "custody_late_meals_per_year",
     ),
     jobs: int | None = 1,
-    warmup_days: float | None = None,
-    window_days: float | None = None,
-    feeding_days: int | None = None,
+    **overrides: Unpack[CateringOverrides],
 ) -> pd.DataFrame:
     """Is interpolation between demand levels sound? Simulate the year furthest from the
     simulated ones too and compare, paired by replication, the simulated and interpolated
     volumes and the option's recurring net cost of that year
     (:func:`models.kit.periods.interpolation_check`)."""
-    chosen = list(config.options) if options is None else list(options)
-    return periods.interpolation_check(
+    return periods.service_interpolation_check(
         simulate,
-        lambda years: appraisal_runs(
-            config,
-            period_years,
-            options=chosen,
-            years=years,
-            warmup_days=warmup_days,
-            window_days=window_days,
-            feeding_days=feeding_days,
-        ),
-        options=chosen,
+        CateringRun,
+        config,
+        period_years,
         simulated_years=demand_years(config, period_years, levels),
-        period_years=period_years,
         demand_factor=config.demand_factor,
         metrics=metrics,
-        volume_metrics=volume_metrics(config),
-        net_cost=lambda option, volumes: _annual_net_cost(config, option, volumes),
+        volume_metrics=lambda _options: volume_metrics(config),
+        net_cost=partial(_annual_net_cost, config),
         replications=replications,
         seed=seed,
+        options=options,
         jobs=jobs,
+        **overrides,
     )

@@ -39,8 +39,8 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import numpy as np
 import simpy
@@ -53,6 +53,7 @@ from models.fleet.config import (
 )
 from models.kit.arrivals import arrivals, stationary_arrival_times
 from models.kit.roster import Roster, RosteredResource, build_roster
+from models.kit.runs import ServiceRun
 from models.kit.statistics import Tally, TimeWeighted
 from models.kit.streams import Streams, stream_seed
 
@@ -98,60 +99,12 @@ STREAMS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
-class FleetRun:
-    """What one call of :func:`simulate` runs: an option of a scenario at a fleet-size level.
+class FleetRun(ServiceRun[FleetConfig, OptionSpec]):
+    """What one call of :func:`simulate` runs (:class:`~models.kit.runs.ServiceRun`, picklable):
+    an option of the ``fleet:`` section in a fleet-size year, whose counts and requirements
+    are scaled by ``(1 + size_change) ** year``."""
 
-    Picklable, so it can be an entry of ``run_replications``' options mapping.
-
-    Parameters
-    ----------
-    config
-        The scenario's ``fleet:`` section.
-    option
-        Name of the delivery option (a key of ``config.options``).
-    year
-        Fleet-size year: counts and requirements are scaled by ``(1 + size_change) ** year``.
-    warmup_days, window_days
-        Override the section's representative period (e.g. for a quick run).
-    """
-
-    config: FleetConfig
-    option: str
-    year: float = 0.0
-    warmup_days: float | None = None
-    window_days: float | None = None
-
-    def __post_init__(self) -> None:
-        if self.option not in self.config.options:
-            raise ValueError(
-                f"no fleet option {self.option!r} (options: {', '.join(self.config.options)})"
-            )
-        for label, value in (("warmup_days", self.warmup_days), ("window_days", self.window_days)):
-            if value is not None and (not math.isfinite(value) or value < 0):
-                raise ValueError(f"{label} must be a finite number of days >= 0, got {value}")
-        if self.window_days is not None and self.window_days <= 0:
-            raise ValueError(f"window_days must be > 0, got {self.window_days}")
-
-    @property
-    def spec(self) -> OptionSpec:
-        """The option's specification."""
-        return self.config.options[self.option]
-
-    @property
-    def warmup_hours(self) -> float:
-        """Start of the observed window."""
-        days = self.config.period.warmup_days if self.warmup_days is None else self.warmup_days
-        return days * HOURS_PER_DAY
-
-    @property
-    def window_hours(self) -> float:
-        """Length of the observed window."""
-        days = self.config.period.window_days if self.window_days is None else self.window_days
-        return days * HOURS_PER_DAY
-
-    def with_(self, **changes: Any) -> FleetRun:
-        """A copy with some fields changed (``run.with_(year=10)``)."""
-        return replace(self, **changes)
+    service: ClassVar[str] = "fleet"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import Unpack
 
 import numpy as np
 import pandas as pd
@@ -27,7 +29,13 @@ from models.fleet.config import FleetConfig
 from models.fleet.model import FleetRun, job_volume_metrics, simulate, trace
 from models.kit import periods
 from models.kit.output_analysis import mser5
-from models.kit.periods import NET_COST, parse_run_key, run_key, split_run_keys
+from models.kit.periods import (
+    NET_COST,
+    PeriodOverrides,
+    parse_run_key,
+    run_key,
+    split_run_keys,
+)
 from models.kit.replications import run_replications
 from models.kit.streams import Streams
 
@@ -72,18 +80,13 @@ def appraisal_runs(
     options: Iterable[str] | None = None,
     years: Sequence[float] | None = None,
     levels: int = 2,
-    warmup_days: float | None = None,
-    window_days: float | None = None,
+    **overrides: Unpack[PeriodOverrides],
 ) -> dict[str, FleetRun]:
     """Runs for an appraisal: every option at every simulated fleet-size year, keyed by
-    :func:`run_key` (options in the scenario's order, then years)."""
-    chosen = list(config.options) if options is None else list(options)
+    :func:`run_key` (options in the scenario's order, then years); ``warmup_days`` and
+    ``window_days`` override the period."""
     simulated = demand_years(config, period_years, levels) if years is None else tuple(years)
-    return {
-        run_key(option, year): FleetRun(config, option, year, warmup_days, window_days)
-        for option in chosen
-        for year in simulated
-    }
+    return periods.appraisal_runs(FleetRun, config, simulated, options=options, **overrides)
 
 
 def performance_runs(
@@ -91,12 +94,10 @@ def performance_runs(
     *,
     year: float = 1,
     options: Iterable[str] | None = None,
-    warmup_days: float | None = None,
-    window_days: float | None = None,
+    **overrides: Unpack[PeriodOverrides],
 ) -> dict[str, FleetRun]:
     """One run per option at one fleet-size year, keyed by the plain option name."""
-    chosen = list(config.options) if options is None else list(options)
-    return {option: FleetRun(config, option, year, warmup_days, window_days) for option in chosen}
+    return periods.performance_runs(FleetRun, config, year=year, options=options, **overrides)
 
 
 def yearly_volumes(
@@ -129,33 +130,27 @@ def interpolation_check(
     levels: int = 2,
     metrics: Iterable[str] = ("jobs_per_year", "off_road_mean", "breaches_per_year"),
     jobs: int | None = 1,
-    warmup_days: float | None = None,
-    window_days: float | None = None,
+    **overrides: Unpack[PeriodOverrides],
 ) -> pd.DataFrame:
     """Is interpolation between fleet sizes sound? Simulate a year in between too
     (:func:`models.kit.periods.interpolation_check`; needs ``size_change_per_year != 0``)."""
-    chosen = list(config.options) if options is None else list(options)
-    volume = sorted({m for option in chosen for m in volume_metrics(config, option)})
-    return periods.interpolation_check(
+    return periods.service_interpolation_check(
         simulate,
-        lambda years: appraisal_runs(
-            config,
-            period_years,
-            options=chosen,
-            years=years,
-            warmup_days=warmup_days,
-            window_days=window_days,
-        ),
-        options=chosen,
+        FleetRun,
+        config,
+        period_years,
         simulated_years=demand_years(config, period_years, levels),
-        period_years=period_years,
         demand_factor=config.demand_factor,
         metrics=metrics,
-        volume_metrics=volume,
-        net_cost=lambda option, volumes: _annual_net_cost(config, option, volumes),
+        volume_metrics=lambda chosen: sorted(
+            {m for option in chosen for m in volume_metrics(config, option)}
+        ),
+        net_cost=partial(_annual_net_cost, config),
         replications=replications,
         seed=seed,
+        options=options,
         jobs=jobs,
+        **overrides,
     )
 
 

@@ -14,12 +14,17 @@ replication (common random numbers).
 Run keys: :func:`models.kit.replications.run_replications` takes a mapping of names to runs;
 an appraisal run is named ``"<option>@<year>"`` (:func:`run_key`), so one call runs every option
 at every demand level with common random numbers.
+
+Service runs: :func:`appraisal_runs`, :func:`performance_runs` and
+:func:`service_interpolation_check` build a service's runs from its run class (a
+:class:`~models.kit.runs.ServiceRun`), so each service's ``periods`` module only binds them to
+its scenario section.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypedDict, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -31,15 +36,21 @@ from models.kit.streams import Streams
 __all__ = [
     "NET_COST",
     "DemandFactor",
+    "PeriodOverrides",
+    "appraisal_runs",
     "by_run",
     "demand_years",
     "interpolate",
     "interpolation_check",
     "parse_run_key",
+    "performance_runs",
     "run_key",
+    "service_interpolation_check",
     "split_run_keys",
     "yearly_volumes",
 ]
+
+RunT = TypeVar("RunT")
 
 DemandFactor = Callable[[float], float]
 """Demand in a year relative to the base year (year 0)."""
@@ -214,3 +225,86 @@ def interpolation_check(
             }
         )
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- service runs
+
+
+class PeriodOverrides(TypedDict, total=False):
+    """Overrides of a service's representative period, passed on to its run class."""
+
+    warmup_days: float | None
+    window_days: float | None
+
+
+def _chosen(config: Any, options: Iterable[str] | None) -> list[str]:
+    """``options`` as a list, or every option of ``config`` in the scenario's order."""
+    return list(config.options) if options is None else list(options)
+
+
+def appraisal_runs(
+    run_class: Callable[..., RunT],
+    config: Any,
+    years: Sequence[float],
+    *,
+    options: Iterable[str] | None = None,
+    **overrides: Any,
+) -> dict[str, RunT]:
+    """Runs for an appraisal: every option (default: all, in the scenario's order) at every
+    year of ``years``, keyed by :func:`run_key`; ``overrides`` go to ``run_class``."""
+    return {
+        run_key(option, year): run_class(config, option, year, **overrides)
+        for option in _chosen(config, options)
+        for year in years
+    }
+
+
+def performance_runs(
+    run_class: Callable[..., RunT],
+    config: Any,
+    *,
+    year: float = 1,
+    options: Iterable[str] | None = None,
+    **overrides: Any,
+) -> dict[str, RunT]:
+    """One run per option at one demand year, keyed by the plain option name (for service
+    performance tables); ``overrides`` go to ``run_class``."""
+    return {
+        option: run_class(config, option, year, **overrides) for option in _chosen(config, options)
+    }
+
+
+def service_interpolation_check(
+    simulate: Callable[[Any, Streams], Mapping[str, float]],
+    run_class: Callable[..., Any],
+    config: Any,
+    period_years: int,
+    *,
+    simulated_years: Sequence[int],
+    demand_factor: DemandFactor,
+    metrics: Iterable[str],
+    volume_metrics: Callable[[list[str]], Iterable[str]],
+    net_cost: Callable[[str, Mapping[str, float]], float],
+    replications: int,
+    seed: int,
+    options: Iterable[str] | None = None,
+    jobs: int | None = 1,
+    **overrides: Any,
+) -> pd.DataFrame:
+    """:func:`interpolation_check` of a service: its runs (``run_class`` with ``overrides``)
+    of ``options`` (default: all), fed ``volume_metrics(options)`` and ``net_cost``."""
+    chosen = _chosen(config, options)
+    return interpolation_check(
+        simulate,
+        lambda years: appraisal_runs(run_class, config, years, options=chosen, **overrides),
+        options=chosen,
+        simulated_years=simulated_years,
+        period_years=period_years,
+        demand_factor=demand_factor,
+        metrics=metrics,
+        volume_metrics=volume_metrics(chosen),
+        net_cost=net_cost,
+        replications=replications,
+        seed=seed,
+        jobs=jobs,
+    )

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import Unpack
 
 import numpy as np
 import pandas as pd
@@ -20,7 +22,13 @@ import pandas as pd
 from models.costing import annual_recurring_cost
 from models.kit import periods
 from models.kit.output_analysis import mser5
-from models.kit.periods import NET_COST, parse_run_key, run_key, split_run_keys
+from models.kit.periods import (
+    NET_COST,
+    PeriodOverrides,
+    parse_run_key,
+    run_key,
+    split_run_keys,
+)
 from models.kit.replications import run_replications
 from models.kit.streams import Streams
 from models.recovery.analytic import expected_fill, expected_occupancy, longest_stay_days
@@ -74,19 +82,13 @@ def appraisal_runs(
     options: Iterable[str] | None = None,
     years: Sequence[float] | None = None,
     levels: int = 2,
-    warmup_days: float | None = None,
-    window_days: float | None = None,
+    **overrides: Unpack[PeriodOverrides],
 ) -> dict[str, RecoveryRun]:
     """Runs for an appraisal: every option at every simulated demand year (``years``, default
     :func:`demand_years` with ``levels``), keyed by :func:`run_key` (options in the scenario's
-    order, then years)."""
-    chosen = list(config.options) if options is None else list(options)
+    order, then years); ``warmup_days`` and ``window_days`` override the period."""
     simulated = demand_years(config, period_years, levels) if years is None else tuple(years)
-    return {
-        run_key(option, year): RecoveryRun(config, option, year, warmup_days, window_days)
-        for option in chosen
-        for year in simulated
-    }
+    return periods.appraisal_runs(RecoveryRun, config, simulated, options=options, **overrides)
 
 
 def performance_runs(
@@ -94,15 +96,11 @@ def performance_runs(
     *,
     year: float = 1,
     options: Iterable[str] | None = None,
-    warmup_days: float | None = None,
-    window_days: float | None = None,
+    **overrides: Unpack[PeriodOverrides],
 ) -> dict[str, RecoveryRun]:
     """One run per option at one demand year, keyed by the plain option name (for service
     performance tables)."""
-    chosen = list(config.options) if options is None else list(options)
-    return {
-        option: RecoveryRun(config, option, year, warmup_days, window_days) for option in chosen
-    }
+    return periods.performance_runs(RecoveryRun, config, year=year, options=options, **overrides)
 
 
 def yearly_volumes(
@@ -142,8 +140,7 @@ def interpolation_check(
         "income_per_year",
     ),
     jobs: int | None = 1,
-    warmup_days: float | None = None,
-    window_days: float | None = None,
+    **overrides: Unpack[PeriodOverrides],
 ) -> pd.DataFrame:
     """Is interpolation between demand levels sound? Simulate a year in between too
     (:func:`models.kit.periods.interpolation_check`).
@@ -156,27 +153,21 @@ def interpolation_check(
     the headline figures supports the method even where a convex volume (overflow) is
     interpolated roughly.
     """
-    chosen = list(config.options) if options is None else list(options)
-    return periods.interpolation_check(
+    return periods.service_interpolation_check(
         simulate,
-        lambda years: appraisal_runs(
-            config,
-            period_years,
-            options=chosen,
-            years=years,
-            warmup_days=warmup_days,
-            window_days=window_days,
-        ),
-        options=chosen,
+        RecoveryRun,
+        config,
+        period_years,
         simulated_years=demand_years(config, period_years, levels),
-        period_years=period_years,
         demand_factor=config.demand.demand_factor,
         metrics=metrics,
-        volume_metrics=VOLUME_METRICS,
-        net_cost=lambda option, volumes: _annual_net_cost(config, option, volumes),
+        volume_metrics=lambda _options: VOLUME_METRICS,
+        net_cost=partial(_annual_net_cost, config),
         replications=replications,
         seed=seed,
+        options=options,
         jobs=jobs,
+        **overrides,
     )
 
 

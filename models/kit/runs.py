@@ -1,0 +1,108 @@
+"""What one replication of a service model runs: an option of a scenario at a demand level.
+
+Each service (recovery, fleet, catering) subclasses :class:`ServiceRun`, naming the service and
+adding only what it runs differently (catering's operational-feeding horizon). A run is a frozen
+dataclass defined at module level, so it pickles: it can be an entry of
+:func:`models.kit.replications.run_replications`' options mapping, sent to worker processes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
+
+__all__ = ["HOURS_PER_DAY", "ServiceConfig", "ServiceRun"]
+
+HOURS_PER_DAY = 24.0
+
+
+class _Period(Protocol):
+    """A representative period: a warm-up then an observed window (days)."""
+
+    @property
+    def warmup_days(self) -> float: ...
+
+    @property
+    def window_days(self) -> float: ...
+
+
+class ServiceConfig(Protocol):
+    """What a run needs of a service's scenario section: its options and period."""
+
+    @property
+    def options(self) -> Mapping[str, Any]: ...
+
+    @property
+    def period(self) -> _Period: ...
+
+
+ConfigT = TypeVar("ConfigT", bound=ServiceConfig)
+SpecT = TypeVar("SpecT")
+
+
+@dataclass(frozen=True)
+class ServiceRun(Generic[ConfigT, SpecT]):
+    """An option of a service's scenario section at a demand level (one call of ``simulate``).
+
+    Parameters
+    ----------
+    config
+        The scenario's section of the service.
+    option
+        Name of the delivery option (a key of ``config.options``).
+    year
+        Demand year (0 = base year); each service says what scales with it.
+    warmup_days, window_days
+        Override the section's representative period (e.g. for a quick run).
+    """
+
+    service: ClassVar[str] = "service"
+    """Name of the service, for messages."""
+    day_fields: ClassVar[tuple[str, ...]] = ("warmup_days", "window_days")
+    """Fields that, when given, must be a finite number of days >= 0."""
+    positive_fields: ClassVar[tuple[str, ...]] = ("window_days",)
+    """Fields that, when given, must be > 0."""
+
+    config: ConfigT
+    option: str
+    year: float = 0.0
+    warmup_days: float | None = None
+    window_days: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.option not in self.config.options:
+            raise ValueError(
+                f"no {self.service} option {self.option!r} "
+                f"(options: {', '.join(self.config.options)})"
+            )
+        for label in self.day_fields:
+            value = getattr(self, label)
+            if value is not None and (not math.isfinite(value) or value < 0):
+                raise ValueError(f"{label} must be a finite number of days >= 0, got {value}")
+        for label in self.positive_fields:
+            value = getattr(self, label)
+            if value is not None and value <= 0:
+                raise ValueError(f"{label} must be > 0, got {value}")
+
+    @property
+    def spec(self) -> SpecT:
+        """The option's specification."""
+        return self.config.options[self.option]
+
+    @property
+    def warmup_hours(self) -> float:
+        """Start of the observed window."""
+        days = self.config.period.warmup_days if self.warmup_days is None else self.warmup_days
+        return days * HOURS_PER_DAY
+
+    @property
+    def window_hours(self) -> float:
+        """Length of the observed window."""
+        days = self.config.period.window_days if self.window_days is None else self.window_days
+        return days * HOURS_PER_DAY
+
+    def with_(self, **changes: Any) -> Self:
+        """A copy with some fields changed (``run.with_(year=10)``)."""
+        return replace(self, **changes)
