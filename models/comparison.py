@@ -35,7 +35,7 @@ from models.appraisal import (
     switching_value,
 )
 from models.kit.output_analysis import paired_difference, summarise
-from models.kit.periods import split_run_keys
+from models.kit.periods import by_run, split_run_keys
 from models.kit.replications import run_replications
 from models.scenario import Scenario
 
@@ -160,11 +160,9 @@ def compare_options(
         optimism_bias=inputs.optimism_bias,
     )
     costs = compare(pv, baseline=baseline)
-    means = raw.groupby(["option", "metric"], sort=False)["value"].mean()
-    by_run: dict[str, dict[str, float]] = {}
-    for (key, metric), value in means.items():
-        by_run.setdefault(str(key), {})[str(metric)] = float(value)
-    lines = tuple(build_lines(by_run))
+    means = raw.groupby(["option", "metric"], sort=False)["value"].mean().reset_index()
+    mean_by_run = by_run(means)
+    lines = tuple(build_lines(mean_by_run))
     appraisal = appraise(
         lines,
         inputs.period_years,
@@ -178,7 +176,7 @@ def compare_options(
         pv=pv,
         costs=costs,
         appraisal=appraisal,
-        mean_by_run=by_run,
+        mean_by_run=mean_by_run,
         lines=lines,
         inputs=inputs,
         baseline=baseline,

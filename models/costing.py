@@ -38,6 +38,7 @@ __all__ = [
     "Growth",
     "Money",
     "OneOffCost",
+    "OptionBase",
     "StaffSpec",
     "Volumes",
     "annual_recurring_cost",
@@ -100,6 +101,28 @@ class OneOffCost(CostSpec):
 
     year: Annotated[int, Field(ge=0, le=60)]
     amount: NonNegativeNumber
+
+
+class OptionBase(CostSpec):
+    """What every delivery option of every service states besides its providers: a name for
+    reports, a description, the retained client function and one-off transition costs.
+
+    A service's option adds its providers and says which they are (:meth:`providers`)."""
+
+    label: Annotated[str, Field(min_length=1, max_length=80)]
+    description: str = ""
+    client_function: ClientFunctionSpec | None = None
+    transition: dict[Annotated[str, Field(min_length=1)], OneOffCost] = {}
+    """One-off costs by name, e.g. ``{procurement: {year: 0, amount: 250000}}``."""
+
+    def providers(self) -> Iterable[object]:
+        """The option's parts, each with a ``provider`` (``in_house`` or ``contractor``)."""
+        raise NotImplementedError
+
+    @property
+    def outsources_anything(self) -> bool:
+        """True if any part is provided by a contractor."""
+        return any(getattr(part, "provider", "") == "contractor" for part in self.providers())
 
 
 # --------------------------------------------------------------------------- rosters and staff

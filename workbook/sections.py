@@ -53,12 +53,8 @@ def costs(result: OptionComparison, labels: Mapping[str, str], base_year: int) -
         },
         index=pd.Index(list(rows), name="Cost category"),
     ).reset_index()
-    display.display_all(table_of(table, "Present values by cost category, at the mean volumes"))
-
-
-def table_of(frame: pd.DataFrame, caption: str) -> display.HTMLBlock:
-    """A displayable table (alias kept short for the sections below)."""
-    return display.table(frame, caption)
+    caption = "Present values by cost category, at the mean volumes"
+    display.display_all(display.table(table, caption))
 
 
 def sensitivity(result: OptionComparison, labels: Mapping[str, str]) -> None:
@@ -83,7 +79,7 @@ def sensitivity(result: OptionComparison, labels: Mapping[str, str]) -> None:
             "Switching value: running costs": sens["operating"].map(factor),
         }
     )
-    display.display_all(table_of(frame, "Sensitivity of the cost comparison"))
+    display.display_all(display.table(frame, "Sensitivity of the cost comparison"))
 
 
 def assumptions(scenario: Scenario, section: str) -> None:
@@ -118,7 +114,7 @@ def assumptions(scenario: Scenario, section: str) -> None:
             "Source": found["source"],
         }
     )
-    display.display_all(table_of(shown, "Every input, its value and its source"))
+    display.display_all(display.table(shown, "Every input, its value and its source"))
 
 
 def replications(
@@ -166,7 +162,7 @@ def replications(
         }
     )
     display.display_all(
-        table_of(
+        display.table(
             pd.DataFrame(rows),
             f"Replications needed for a 95 % interval within {target:.0%} of the mean",
         )
@@ -201,7 +197,8 @@ def common_random_numbers(
                 "Half-width if compared independently": fmt.format(unpaired).lstrip("+"),
             }
         )
-    display.display_all(table_of(pd.DataFrame(rows), "Precision gained by common random numbers"))
+    caption = "Precision gained by common random numbers"
+    display.display_all(display.table(pd.DataFrame(rows), caption))
 
 
 def warmup(
@@ -245,7 +242,8 @@ def interpolation(check: pd.DataFrame, labels: Mapping[str, str]) -> None:
             "Relative difference": check["relative_difference"].map(lambda v: f"{v:+.1%}"),
         }
     )
-    display.display_all(table_of(shown, "Interpolated against simulated volumes in a middle year"))
+    caption = "Interpolated against simulated volumes in a middle year"
+    display.display_all(display.table(shown, caption))
 
 
 def verification(checks: pd.DataFrame, service: str) -> None:
@@ -271,5 +269,5 @@ def verification(checks: pd.DataFrame, service: str) -> None:
             f"{passed} of {len(checks)} checks of the {service} model agree with the exact "
             "result within their tolerance."
         ),
-        table_of(shown, f"Verification of the {service} model"),
+        display.table(shown, f"Verification of the {service} model"),
     )

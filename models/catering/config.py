@@ -29,12 +29,18 @@ the simulated year count from day 0, a Monday; money is pounds at base-year pric
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from models.costing import AssetSpec, ClientFunctionSpec, Growth, Money, OneOffCost, StaffSpec
+from models.costing import (
+    AssetSpec,
+    Growth,
+    Money,
+    OptionBase,
+    StaffSpec,
+)
 from models.kit.arrivals import ArrivalProfile
 from models.kit.distributions import DistributionSpec, NonNegativeNumber, PositiveNumber
 from models.kit.roster import Roster, RosterSpec, build_roster
@@ -574,23 +580,16 @@ FeedingProvider = Annotated[InHouseFeeding | ContractorFeeding, Field(discrimina
 CustodyProvider = Annotated[InHouseCustody | ContractorCustody, Field(discriminator="provider")]
 
 
-class OptionSpec(_Model):
+class OptionSpec(OptionBase):
     """A delivery option: who runs restaurants, operational feeding and custody meals."""
 
-    label: Annotated[str, Field(min_length=1, max_length=80)]
-    description: str = ""
     restaurants: RestaurantsProvider
     operational_feeding: FeedingProvider
     custody: CustodyProvider
-    client_function: ClientFunctionSpec | None = None
-    transition: dict[Annotated[str, Field(min_length=1)], OneOffCost] = {}
-    """One-off costs by name, e.g. ``{change_funding: {year: 0, amount: 443000}}``."""
 
-    @property
-    def outsources_anything(self) -> bool:
-        """True if any part is provided by a contractor."""
-        parts = (self.restaurants, self.operational_feeding, self.custody)
-        return any(part.provider == "contractor" for part in parts)
+    def providers(self) -> Iterable[object]:
+        """The parts of the option, each with its provider."""
+        return (self.restaurants, self.operational_feeding, self.custody)
 
 
 # --------------------------------------------------------------------------- the section

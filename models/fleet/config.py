@@ -25,17 +25,17 @@ road* (a vehicle in the workshop does not fail again).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from models.costing import (
     AssetSpec,
-    ClientFunctionSpec,
     Fraction,
     Growth,
     Money,
-    OneOffCost,
+    OptionBase,
     StaffSpec,
 )
 from models.kit.distributions import DistributionSpec, Fixed, NonNegativeNumber, PositiveNumber
@@ -296,24 +296,19 @@ class MajorRepairSpec(_Model):
     workshop: Name
 
 
-class OptionSpec(_Model):
+class OptionSpec(OptionBase):
     """A delivery option: its workshops, which job goes where, and its one-off costs."""
 
-    label: Annotated[str, Field(min_length=1, max_length=80)]
-    description: str = ""
     workshops: Annotated[dict[Name, Workshop], Field(min_length=1)]
     routing: dict[Name, Name]
     """Workshop of each job kind."""
     major_repairs: MajorRepairSpec | None = None
     vehicle_life_factor: PositiveNumber = 1.0
     """Multiplies vehicle lives in the replacement rule (1: the same under every option)."""
-    client_function: ClientFunctionSpec | None = None
-    transition: dict[Annotated[str, Field(min_length=1)], OneOffCost] = {}
 
-    @property
-    def outsources_anything(self) -> bool:
-        """True if any workshop is a contractor's."""
-        return any(w.provider == "contractor" for w in self.workshops.values())
+    def providers(self) -> Iterable[object]:
+        """The parts of the option, each with its provider."""
+        return tuple(self.workshops.values())
 
 
 # --------------------------------------------------------------------------- the section

@@ -20,6 +20,7 @@ Times are hours unless the name says days; money is pounds at base-year prices.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -29,7 +30,7 @@ from models.costing import (
     ClientFunctionSpec,
     Growth,
     Money,
-    OneOffCost,
+    OptionBase,
     StaffSpec,
 )
 from models.kit.arrivals import ArrivalProfile
@@ -389,23 +390,16 @@ ExaminationProvider = Annotated[
 ]
 
 
-class OptionSpec(_Model):
+class OptionSpec(OptionBase):
     """A delivery option: who recovers, who stores, who examines, and at what cost."""
 
-    label: Annotated[str, Field(min_length=1, max_length=80)]
-    description: str = ""
     recovery: RecoveryProvider
     storage: StorageProvider
     examination: ExaminationProvider
-    client_function: ClientFunctionSpec | None = None
-    transition: dict[Annotated[str, Field(min_length=1)], OneOffCost] = {}
-    """One-off costs by name, e.g. ``{procurement: {year: 0, amount: 250000}}``."""
 
-    @property
-    def outsources_anything(self) -> bool:
-        """True if any part is provided by a contractor."""
-        parts = (self.recovery, self.storage, self.examination)
-        return any(part.provider == "contractor" for part in parts)
+    def providers(self) -> Iterable[object]:
+        """The parts of the option, each with its provider."""
+        return (self.recovery, self.storage, self.examination)
 
 
 # --------------------------------------------------------------------------- the section
