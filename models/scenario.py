@@ -30,6 +30,7 @@ import math
 import os
 import re
 import reprlib
+import stat
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -100,7 +101,9 @@ _MAX_NODES = 20_000  # YAML nodes visited, counting every expansion of an alias
 _MAX_DEPTH = 40  # nesting of mappings and lists
 _MAX_NUMBER_CHARS = 100  # longer number literals are refused before Python parses them
 _MAX_EXTENDS = 16  # files in one extends chain
-_REPR_CHARS = 40  # offending value shown in a problem line
+_REPR_CHARS = 32  # offending value shown in a problem line
+_KEY_CHARS = 40  # one key of a dotted key shown in a problem line
+_LINE_CHARS = 600  # a whole problem line, whatever it quotes
 
 
 # --------------------------------------------------------------------------------------------
@@ -118,12 +121,16 @@ class ScenarioError(Exception):
     def __init__(self, problems: str | Sequence[str]) -> None:
         lines = [problems] if isinstance(problems, str) else list(problems)
         # The contract is one line per problem, whatever text a user managed to smuggle in.
-        self.problems: list[str] = [" ".join(line.splitlines()) for line in lines] or [
-            "unknown problem"
-        ]
+        self.problems: list[str] = [_one_line(line) for line in lines] or ["unknown problem"]
         first = self.problems[0]
         more = len(self.problems) - 1
         super().__init__(f"{first} (and {more} more)" if more else first)
+
+
+def _one_line(text: str) -> str:
+    """A problem as one line of at most ``_LINE_CHARS`` characters, visibly cut if longer."""
+    line = " ".join(text.splitlines())
+    return line if len(line) <= _LINE_CHARS else line[: _LINE_CHARS - 12] + "… (cut short)"
 
 
 def _printable(text: str) -> str:
@@ -131,6 +138,13 @@ def _printable(text: str) -> str:
     if text.isprintable():
         return text
     return repr(text)[1:-1]
+
+
+def _clipped(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, saying how long it was when it is cut."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 1]}… ({len(text):,} characters)"
 
 
 _repr = reprlib.Repr()
@@ -142,10 +156,12 @@ _repr.maxlevel = 3
 
 
 def _short_repr(value: Any) -> str:
-    """``repr`` of an offending value, cut to about 40 characters."""
+    """``repr`` of an offending value: its start only, cut visibly to about 32 characters."""
+    if isinstance(value, str) and len(value) > _REPR_CHARS:
+        return f"{value[: _REPR_CHARS - 8]!r}… ({len(value):,} characters)"
     text = _repr.repr(value)
     if len(text) > _REPR_CHARS:
-        text = text[: _REPR_CHARS - 3] + "..."
+        text = text[: _REPR_CHARS - 1] + "…"
     return text
 
 
@@ -156,7 +172,7 @@ def _dotted(keys: Sequence[str | int]) -> str:
         if isinstance(key, int):
             out += f"[{key}]"
         else:
-            out += ("." if out else "") + _printable(str(key))
+            out += ("." if out else "") + _clipped(_printable(str(key)), _KEY_CHARS)
     return out
 
 
@@ -419,6 +435,11 @@ class Scenario(BaseModel):
 # Keys a scenario file may hold besides the model's fields, and fields it may not set.
 _FILE_ONLY_KEYS = ("extends",)
 _LOADER_ONLY_KEYS = ("source", "chain")
+# A file with none of these at its top level is not a scenario, and none of it is quoted.
+_SCENARIO_KEYS = frozenset(
+    [name for name, info in Scenario.model_fields.items() if not info.exclude]
+    + list(_FILE_ONLY_KEYS)
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -524,23 +545,44 @@ class _NodeCheck:
             self.walk(value_node, (*keys, key), active)
 
 
-def _read_yaml(path: str) -> Any:
-    """Read one YAML file as plain data with ``yaml.safe_load``; problems as ScenarioError."""
+def _read_bytes(path: str) -> bytes:
+    """The bytes of a regular file, refusing anything else without blocking on it.
+
+    ``O_NONBLOCK`` makes opening a named pipe return at once instead of waiting for a writer;
+    the file type is then checked on the open descriptor, so a FIFO, a device or a directory
+    is refused before a byte is read.
+    """
+    shown = _printable(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(_MAX_FILE_BYTES + 1)
+        descriptor = os.open(path, flags)
     except FileNotFoundError:
-        raise ScenarioError(f"{_printable(path)}: file not found") from None
+        raise ScenarioError(f"{shown}: file not found") from None
     except IsADirectoryError:
-        raise ScenarioError(f"{_printable(path)}: is a directory, not a YAML file") from None
+        raise ScenarioError(f"{shown}: is a directory, not a YAML file") from None
     except OSError as error:
         reason = error.strerror or type(error).__name__
-        raise ScenarioError(f"{_printable(path)}: cannot read the file ({reason})") from None
+        raise ScenarioError(f"{shown}: cannot read the file ({reason})") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise ScenarioError(f"{shown}: is a directory, not a YAML file")
+        if not stat.S_ISREG(mode):
+            raise ScenarioError(f"{shown}: not a regular file (a pipe, device or socket)")
+        try:
+            raw = handle.read(_MAX_FILE_BYTES + 1)
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            raise ScenarioError(f"{shown}: cannot read the file ({reason})") from None
     if len(raw) > _MAX_FILE_BYTES:
         raise ScenarioError(
-            f"{_printable(path)}: file is larger than {_MAX_FILE_BYTES:,} bytes; "
-            "scenario files are small"
+            f"{shown}: file is larger than {_MAX_FILE_BYTES:,} bytes; scenario files are small"
         )
+    return raw
+
+
+def _compose(path: str, raw: bytes) -> tuple[str, yaml.Node | None]:
+    """Decode and compose the YAML (nodes only: no Python object is constructed)."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -548,31 +590,60 @@ def _read_yaml(path: str) -> Any:
             f"{_printable(path)}: not UTF-8 text (byte {error.start} cannot be decoded)"
         ) from None
     try:
-        # Composing builds nodes only: no Python object is constructed at this stage.
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        if root is not None:
-            check = _NodeCheck(path)
-            check.walk(root, (), frozenset())
-            if check.problems:
-                raise ScenarioError(check.problems)
-        return yaml.safe_load(text)
+        return text, yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
         raise ScenarioError(_yaml_error_line(path, error)) from None
     except RecursionError:
         raise ScenarioError(f"{_printable(path)}: YAML nested too deeply") from None
 
 
-def _read_mapping(path: str) -> dict[str, Any]:
-    """Read a YAML file whose top level must be a non-empty mapping."""
-    data = _read_yaml(path)
-    if data is None:
-        raise ScenarioError(f"{_printable(path)}: file is empty (expected a mapping of settings)")
-    if not isinstance(data, dict):
-        kind = type(data).__name__
+def _node_kind(node: yaml.Node) -> str:
+    """``list``, ``number``, ``text``... for a composed node, naming its type, not its value."""
+    if isinstance(node, yaml.SequenceNode):
+        return "list"
+    name = node.tag.removeprefix(_YAML)
+    return {"str": "text", "int": "number", "float": "number", "bool": "true/false"}.get(
+        name, "single value"
+    )
+
+
+def _check_kind(path: str, root: yaml.Node | None, expected: frozenset[str]) -> None:
+    """Refuse, quoting nothing of it, a file that is not a mapping with a key of ``expected``.
+
+    A file given by mistake (or by a link) may hold anything, a password or a token among
+    it: until it looks like the kind of file wanted, no line of it is echoed back.
+    """
+    shown = _printable(path)
+    if root is None:
+        raise ScenarioError(f"{shown}: file is empty (expected a mapping of settings)")
+    if not isinstance(root, yaml.MappingNode):
         raise ScenarioError(
-            f"{_printable(path)}: top level: must be a mapping of keys to values, "
-            f"not a {kind} (got {_short_repr(data)})"
+            f"{shown}: top level: must be a mapping of keys to values, not a "
+            f"{_node_kind(root)}; not a scenario file, so nothing of it is shown"
         )
+    keys = {key.value for key, _ in root.value if isinstance(key, yaml.ScalarNode)}
+    if not keys & expected:
+        wanted = ", ".join(sorted(expected)[:6])
+        raise ScenarioError(
+            f"{shown}: top level: has none of the keys of a scenario ({wanted}, ...); "
+            "not a scenario file, so nothing of it is shown"
+        )
+
+
+def _read_mapping(path: str, expected: frozenset[str]) -> dict[str, Any]:
+    """Read a YAML file whose top level must be a mapping holding a key of ``expected``."""
+    text, root = _compose(path, _read_bytes(path))
+    _check_kind(path, root, expected)
+    check = _NodeCheck(path)
+    check.walk(root, (), frozenset())
+    if check.problems:
+        raise ScenarioError(check.problems)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ScenarioError(_yaml_error_line(path, error)) from None
+    except RecursionError:
+        raise ScenarioError(f"{_printable(path)}: YAML nested too deeply") from None
     return data
 
 
@@ -616,36 +687,90 @@ def _record_origins(
             _record_origins(value, path, origins, keys)
 
 
-def _same_file(a: str, b: str) -> bool:
-    return Path(a).resolve() == Path(b).resolve()
+def _inside(path: str, folders: Sequence[str]) -> bool:
+    """Whether the real ``path`` (links followed) lies inside one of the real ``folders``."""
+    real = os.path.realpath(path)
+    return any(os.path.commonpath([real, folder]) == folder for folder in folders)
 
 
-def _resolve(path: str | os.PathLike[str]) -> _Resolved:
-    """Read a scenario file and everything it extends, and deep-merge them."""
+def _allowed_folders(top: str, roots: Sequence[str | os.PathLike[str]]) -> list[str]:
+    """Where ``extends`` may reach: the scenario's own folder, the shipped scenarios and
+    any folder the caller names explicitly."""
+    folders = [
+        os.path.dirname(os.path.abspath(top)),
+        os.fspath(SCENARIOS_DIR),
+        *map(os.fspath, roots),
+    ]
+    return [os.path.realpath(folder) for folder in folders]
+
+
+def _chain_note(top: str, files: Sequence[str]) -> str:
+    """`` (in parent.yaml, which child.yaml extends)`` for a problem found up the chain, or
+    nothing when it is in the file the user gave. Files in the user's folder are named
+    relative to it."""
+    if len(files) < 2:
+        return ""
+    here = os.path.dirname(os.path.abspath(top))
+
+    def short(file: str) -> str:
+        full = os.path.abspath(file)
+        inside = os.path.commonpath([full, here]) == here
+        return _printable(os.path.relpath(full, here) if inside else file)
+
+    if len(files) == 2:
+        return f" (in {short(files[1])}, which {short(files[0])} extends)"
+    chain = " -> ".join(short(file) for file in files)
+    return f" (in {short(files[-1])}; extends chain: {chain})"
+
+
+def _from_user_file(top: str, files: Sequence[str], error: ScenarioError) -> ScenarioError:
+    """``error`` (about ``files[-1]``) restated so that every line names the file the user
+    gave first and the chain that led to the file at fault."""
+    if len(files) < 2:
+        return error
+    prefix = f"{_printable(files[-1])}: "
+    note = _chain_note(top, files)
+    lines = [f"{_printable(top)}: {line.removeprefix(prefix)}{note}" for line in error.problems]
+    return ScenarioError(lines)
+
+
+def _extends_target(current: str, data: dict[str, Any]) -> tuple[str, str] | None:
+    """What ``current`` extends, as written and as a path from here; None if nothing."""
+    if "extends" not in data:
+        return None
+    target = data.pop("extends")
+    if not isinstance(target, str) or not target.strip():
+        raise ScenarioError(
+            _line(current, ["extends"], "must be a file name relative to this file", target)
+        )
+    return target, os.path.normpath(os.path.join(os.path.dirname(current), target))
+
+
+def _resolve(
+    path: str | os.PathLike[str], roots: Sequence[str | os.PathLike[str]] = ()
+) -> _Resolved:
+    """Read a scenario file and everything it extends, and deep-merge them.
+
+    ``extends`` may only reach files inside the scenario's own folder, the shipped scenarios
+    folder or a folder in ``roots`` (symbolic links followed before the check), so a scenario
+    cannot make the loader read, and quote, a file elsewhere on the machine.
+    """
     top = os.fspath(path)
+    folders = _allowed_folders(top, roots)
     layers: list[tuple[str, dict[str, Any]]] = []
     current = top
     while True:
-        data = _read_mapping(current)
-        layers.append((current, data))
-        if "extends" not in data:
-            break
-        target = data.pop("extends")
-        if not isinstance(target, str) or not target.strip():
-            raise ScenarioError(
-                _line(current, ["extends"], "must be a file name relative to this file", target)
-            )
-        parent = os.path.normpath(os.path.join(os.path.dirname(current), target))
-        if any(_same_file(parent, seen) for seen, _ in layers):
-            cycle = " -> ".join(_printable(p) for p, _ in layers) + f" -> {_printable(parent)}"
-            raise ScenarioError(_line(current, ["extends"], f"cycle: {cycle}"))
-        if not os.path.isfile(parent):
-            raise ScenarioError(_line(current, ["extends"], "file not found", target))
-        if len(layers) >= _MAX_EXTENDS:
-            raise ScenarioError(
-                _line(current, ["extends"], f"chain longer than {_MAX_EXTENDS} files")
-            )
-        current = parent
+        files = [*(file for file, _ in layers), current]
+        try:
+            data = _read_mapping(current, _SCENARIO_KEYS)
+            layers.append((current, data))
+            extends = _extends_target(current, data)
+            if extends is None:
+                break
+            _check_parent(current, *extends, layers, folders)
+        except ScenarioError as error:
+            raise _from_user_file(top, files, error) from None
+        current = extends[1]
 
     merged: dict[str, Any] = {}
     origins: dict[tuple[str | int, ...], str] = {}
@@ -653,6 +778,34 @@ def _resolve(path: str | os.PathLike[str]) -> _Resolved:
         merged = _deep_merge(merged, data)
         _record_origins(data, file, origins)
     return _Resolved(top, merged, tuple(p for p, _ in layers), origins)
+
+
+def _check_parent(
+    current: str,
+    target: str,
+    parent: str,
+    layers: Sequence[tuple[str, Any]],
+    folders: Sequence[str],
+) -> None:
+    """Refuse an ``extends`` target outside the allowed folders, missing, or in a cycle."""
+    if not _inside(parent, folders):
+        raise ScenarioError(
+            _line(
+                current,
+                ["extends"],
+                "must name a file in the scenario's own folder or in data/scenarios "
+                "(another folder only when named explicitly); nothing was read",
+                target,
+            )
+        )
+    real = os.path.realpath(parent)
+    if any(os.path.realpath(seen) == real for seen, _ in layers):
+        cycle = " -> ".join(_printable(p) for p, _ in layers) + f" -> {_printable(parent)}"
+        raise ScenarioError(_line(current, ["extends"], f"cycle: {cycle}"))
+    if not os.path.exists(parent):
+        raise ScenarioError(_line(current, ["extends"], "file not found", target))
+    if len(layers) >= _MAX_EXTENDS:
+        raise ScenarioError(_line(current, ["extends"], f"chain longer than {_MAX_EXTENDS} files"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -818,6 +971,7 @@ def format_validation_error(
     data: Any,
     model: type[BaseModel],
     origins: Mapping[tuple[str | int, ...], str] | None = None,
+    files: Sequence[str] = (),
 ) -> list[str]:
     """Turn a pydantic ``ValidationError`` into one-line problems.
 
@@ -834,6 +988,9 @@ def format_validation_error(
         The model validated against (used to suggest the key a typo meant).
     origins
         Optional map from key path to the file that set it.
+    files
+        The ``extends`` chain, ``path`` first: a value set further up it is reported against
+        ``path`` with the chain that led to the file that set it.
     """
     lines: list[str] = []
     for entry in error.errors(include_url=False):
@@ -848,7 +1005,10 @@ def format_validation_error(
                     break
         message = _message(entry, model, keys)
         quiet = entry["type"] in ("missing", "extra_forbidden")
-        line = _line(file, keys, message) if quiet else _line(file, keys, message, entry["input"])
+        line = _line(path, keys, message) if quiet else _line(path, keys, message, entry["input"])
+        if file != path:
+            chain = list(files[: files.index(file) + 1]) if file in files else [path, file]
+            line += _chain_note(path, chain)
         if line not in lines:
             lines.append(line)
     return lines
@@ -863,30 +1023,34 @@ def _validate(resolved: _Resolved) -> Scenario:
     """Validate a resolved mapping as a Scenario, collecting every problem."""
     refused = [key for key in _LOADER_ONLY_KEYS if key in resolved.data]
     data = {key: value for key, value in resolved.data.items() if key not in refused}
-    problems = [
-        _line(resolved.origins.get((key,), resolved.path), [key], "is set by the loader: remove it")
-        for key in refused
-    ]
+    problems = [_line(resolved.path, [key], "is set by the loader: remove it") for key in refused]
     source = Path(os.path.abspath(resolved.path))
     chain = tuple(Path(os.path.abspath(file)) for file in resolved.files)
     try:
         scenario = Scenario.model_validate({**data, "source": source, "chain": chain})
     except ValidationError as error:
-        problems += format_validation_error(error, resolved.path, data, Scenario, resolved.origins)
+        problems += format_validation_error(
+            error, resolved.path, data, Scenario, resolved.origins, resolved.files
+        )
     if problems:
         raise ScenarioError(problems)
     return scenario
 
 
-def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+def load_scenario(
+    path: str | os.PathLike[str], roots: Sequence[str | os.PathLike[str]] = ()
+) -> Scenario:
     """Load, resolve ``extends`` and validate a scenario file.
+
+    ``roots`` names folders, besides the scenario's own and ``data/scenarios``, that its
+    ``extends`` chain may reach.
 
     Raises
     ------
     ScenarioError
         With one line per problem; nothing in the file is ever executed.
     """
-    return _validate(_resolve(path))
+    return _validate(_resolve(path, roots))
 
 
 def _json_default(value: Any) -> str:
@@ -974,7 +1138,7 @@ def load_sources(path: str | os.PathLike[str] = DEFAULT_SOURCES) -> dict[str, So
         With one line per problem, as for scenario files.
     """
     display = os.fspath(path)
-    data = _read_mapping(display)
+    data = _read_mapping(display, frozenset(_Register.model_fields))
     try:
         register = _Register.model_validate(data)
     except ValidationError as error:

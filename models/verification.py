@@ -30,7 +30,7 @@ import simpy
 
 from models.kit.arrivals import arrivals, stationary_arrival_times
 from models.kit.distributions import Exponential, Lognormal
-from models.kit.output_analysis import confidence_interval
+from models.kit.output_analysis import confidence_interval, proportion_interval
 from models.kit.queueing import erlang_b, machine_repair, mg_infinity, mmc
 from models.kit.roster import Roster, RosteredResource
 from models.kit.statistics import TimeWeighted
@@ -325,7 +325,9 @@ def coverage(
     """How often an experiment of ``group`` replications has an interval covering the truth.
 
     The replications are split into consecutive, non-overlapping experiments of ``group``
-    replications each (independent, since every replication has its own streams).
+    replications each (independent, since every replication has its own streams); fewer
+    replications than ``group`` make one experiment of them all. Each share comes with its
+    exact binomial interval, since a handful of experiments measures coverage only roughly.
     """
     rows = []
     for case in cases:
@@ -333,18 +335,23 @@ def coverage(
         for metric, exact in case.analytic().items():
             values = mine.loc[mine["metric"] == metric].sort_values("replication")["value"]
             values = values.to_numpy()
-            experiments = len(values) // group
+            size = max(2, min(group, len(values)))
+            experiments = len(values) // size
             hits = 0
             for k in range(experiments):
-                ci = confidence_interval(values[k * group : (k + 1) * group], level)
+                ci = confidence_interval(values[k * size : (k + 1) * size], level)
                 hits += ci.low <= exact <= ci.high
+            share = proportion_interval(hits, experiments, level) if experiments else None
             rows.append(
                 {
                     "case": case.name,
                     "metric": metric,
+                    "group": size,
                     "experiments": experiments,
                     "covered": hits,
-                    "coverage": hits / experiments if experiments else np.nan,
+                    "coverage": share.mean if share else np.nan,
+                    "coverage_low": share.low if share else np.nan,
+                    "coverage_high": share.high if share else np.nan,
                 }
             )
     return pd.DataFrame(rows)

@@ -38,7 +38,7 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Interval:
-    """A mean with its two-sided Student t confidence interval."""
+    """A mean (or a share) with its two-sided confidence interval."""
 
     mean: float
     low: float
@@ -97,6 +97,22 @@ def confidence_interval(values: Iterable[float], level: float = 0.95) -> Interva
         return Interval(mean, math.nan, math.nan, math.nan, 1, level)
     half = _t_half_width(float(array.std(ddof=1)), n, level)
     return Interval(mean, mean - half, mean + half, half, n, level)
+
+
+def proportion_interval(successes: int, trials: int, level: float = 0.95) -> Interval:
+    """Share of ``trials`` that succeeded, with its exact (Clopper-Pearson) interval.
+
+    Exact rather than normal-approximate because it is used for a handful of trials (the
+    coverage of a few experiments), where the normal interval leaves [0, 1]. Source:
+    Clopper and Pearson (1934), as ``scipy.stats.binomtest(...).proportion_ci('exact')``.
+    """
+    _check_level(level)
+    if trials < 1 or not 0 <= successes <= trials:
+        raise ValueError(f"need 0 <= successes <= trials, trials >= 1 ({successes}/{trials})")
+    share = successes / trials
+    ci = stats.binomtest(successes, trials).proportion_ci(confidence_level=level, method="exact")
+    half = max(share - ci.low, ci.high - share)
+    return Interval(share, float(ci.low), float(ci.high), float(half), trials, level)
 
 
 def _check_results(results: pd.DataFrame) -> None:

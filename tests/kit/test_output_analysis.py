@@ -214,3 +214,17 @@ def test_mser5_result_is_a_whole_number_of_batches_and_needs_data() -> None:
     assert mser5(np.r_[np.full(50, 9.0), np.zeros(150)]) == 50
     with pytest.raises(ValueError, match="at least 10"):
         mser5([1.0] * 9)
+
+
+def test_proportion_interval_is_exact_and_never_nan() -> None:
+    from models.kit.output_analysis import proportion_interval
+
+    one = proportion_interval(1, 1)
+    assert one.mean == 1.0 and one.high == 1.0
+    assert one.low == pytest.approx(0.025, abs=1e-12)  # Clopper-Pearson: (alpha/2) ** (1/n)
+    none = proportion_interval(0, 4)
+    assert none.low == 0.0 and none.high == pytest.approx(1 - 0.025**0.25)
+    mid = proportion_interval(19, 20)
+    assert mid.low < 0.95 < mid.high and mid.n == 20
+    with pytest.raises(ValueError):
+        proportion_interval(1, 0)

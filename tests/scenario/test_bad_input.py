@@ -201,7 +201,7 @@ def test_self_referencing_alias_is_refused(write) -> None:
 
 
 def test_alias_bomb_is_refused_quickly(write) -> None:
-    rows = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    rows = ["name: bomb", 'a: &a ["x","x","x","x","x","x","x","x","x"]']
     for prev, name in zip("abcdefg", "bcdefgh", strict=True):
         rows.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
     (line,) = problems_of(write("bomb.yaml", "\n".join(rows) + "\n"))

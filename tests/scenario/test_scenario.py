@@ -104,7 +104,9 @@ def test_extends_merges_mappings_and_replaces_lists(write, baseline_mapping) -> 
         "  discount: [{from_year: 0, rate: 0.01}]\n"
         "  optimism_bias: {capital: 10}\n",
     )
-    scenario = load_scenario(child)
+    with pytest.raises(ScenarioError, match="extends: must name a file in the scenario's own"):
+        load_scenario(child)  # the parent is outside the child's folder: named explicitly below
+    scenario = load_scenario(child, roots=[parent_file.parent])
     assert [(s.from_year, s.rate) for s in scenario.appraisal.discount_schedule] == [(0, 0.01)]
     bias = scenario.appraisal.optimism_bias
     assert bias.capital == 10
@@ -134,13 +136,16 @@ def test_extends_missing_parent_is_reported_against_the_child(write) -> None:
     assert info.value.problems == [f"{child}: extends: file not found (got 'nowhere.yaml')"]
 
 
-def test_problem_in_parent_names_the_parent_file(write, baseline_mapping) -> None:
+def test_problem_in_parent_names_the_users_file_and_the_chain(write, baseline_mapping) -> None:
     baseline_mapping["run"]["warmup_days"] = -1
-    parent = write("parent.yaml", baseline_mapping)
+    write("parent.yaml", baseline_mapping)
     child = write("child.yaml", "extends: parent.yaml\nseed: 7\n")
     with pytest.raises(ScenarioError) as info:
         load_scenario(child)
-    assert info.value.problems == [f"{parent}: run.warmup_days: must be at least 0 (got -1)"]
+    assert info.value.problems == [
+        f"{child}: run.warmup_days: must be at least 0 (got -1) "
+        "(in parent.yaml, which child.yaml extends)"
+    ]
 
 
 def test_sha256_ignores_layout_and_location_but_not_values(tmp_path, write) -> None:
