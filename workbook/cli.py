@@ -1,25 +1,32 @@
 """The ``workbook`` command: ``workbook run`` and ``workbook validate``.
 
-User errors (a bad option, an invalid scenario, an unknown notebook) are reported on one
-line each, with a non-zero exit status and never a traceback. Default folders are found
-from the project root (the parent of the ``workbook`` package), so the command works from
-any current directory.
+User errors (a bad option, an invalid scenario, an unknown notebook) and file-system failures
+(a read-only or full disk, a file in the way) are reported on one line each, with a non-zero
+exit status and never a traceback. Numeric options have the scenario file's bounds, so a typo
+cannot start a run that never ends. Default folders are found from the project root (the
+parent of the ``workbook`` package), so the command works from any current directory.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from workbook.folders import GENERAL_HINT, REPORTS_HINT, os_error_line
 from workbook.provenance import PROJECT_ROOT
 
 DEFAULT_SCENARIOS_DIR = PROJECT_ROOT / "data" / "scenarios"
 DEFAULT_NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 DEFAULT_REPORTS_DIR = PROJECT_ROOT / "reports"
 DEFAULT_TIMEOUT_S = 3600.0
+MAX_JOBS = 256
+MAX_TIMEOUT_S = 7 * 24 * 3600.0  # a week: beyond it, a cell is stuck
+# The scenario file's bounds (models.scenario.RunSettings.replications), used if unreadable.
+FALLBACK_REPLICATIONS = (2, 10_000)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -65,17 +72,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--replications",
-        type=_at_least(2),
+        type=_replications,
         metavar="N",
-        help="replications per option (default: the scenario's run.replications)",
+        help="replications per option, within the bounds of a scenario's run.replications "
+        "(default: the scenario's value)",
     )
     run.add_argument(
         "--jobs",
-        type=_at_least(1),
+        type=_whole_number(1, MAX_JOBS),
         default=1,
         metavar="N",
-        help="notebooks run at once; the cores are shared out among them for replications "
-        "(default: 1, one notebook using every core)",
+        help=f"notebooks run at once, at most {MAX_JOBS}; the cores are shared out among them "
+        "for replications (default: 1, one notebook using every core)",
     )
     run.add_argument(
         "--quick",
@@ -101,7 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive_seconds,
         default=DEFAULT_TIMEOUT_S,
         metavar="SECONDS",
-        help=f"limit for any one notebook cell (default: {DEFAULT_TIMEOUT_S:.0f})",
+        help=f"limit for any one notebook cell, at most {MAX_TIMEOUT_S:.0f} "
+        f"(default: {DEFAULT_TIMEOUT_S:.0f})",
     )
 
     validate = commands.add_parser(
@@ -125,6 +134,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("workbook: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OSError as error:  # the last net: a file-system failure is one line too
+        hint = _hint(error, getattr(args, "reports_dir", None))
+        print(os_error_line(error, hint), file=sys.stderr)
+        return EXIT_FAILED
+
+
+def replication_bounds() -> tuple[int, int]:
+    """Fewest and most replications a scenario file allows (read from its model)."""
+    try:
+        from models.scenario import RunSettings
+
+        metadata = RunSettings.model_fields["replications"].metadata
+        fewest = next(m.ge for m in metadata if hasattr(m, "ge"))
+        most = next(m.le for m in metadata if hasattr(m, "le"))
+    except (ImportError, AttributeError, KeyError, StopIteration):
+        return FALLBACK_REPLICATIONS
+    return int(fewest), int(most)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -153,8 +179,24 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
 
 
-def _at_least(minimum: int) -> Callable[[str], int]:
-    """argparse type: an integer no smaller than ``minimum``."""
+def _hint(error: OSError, reports_dir: Path | None) -> str:
+    """What to do: choose another reports folder when the failing path is in it."""
+    if reports_dir is not None and error.filename:
+        failing = Path(os.path.abspath(error.filename))  # no file-system access, so no new error
+        folder = Path(os.path.abspath(reports_dir))
+        if failing == folder or folder in failing.parents:
+            return REPORTS_HINT
+    return GENERAL_HINT
+
+
+def _replications(text: str) -> int:
+    """argparse type for --replications: the scenario's bounds, read only when it is given
+    (the scenario model is slow to import)."""
+    return _whole_number(*replication_bounds())(text)
+
+
+def _whole_number(minimum: int, maximum: int) -> Callable[[str], int]:
+    """argparse type: an integer from ``minimum`` to ``maximum``."""
 
     def parse(text: str) -> int:
         try:
@@ -163,17 +205,21 @@ def _at_least(minimum: int) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"must be at least {minimum} (got {value})")
+        if value > maximum:
+            raise argparse.ArgumentTypeError(f"must be at most {maximum} (got {value})")
         return value
 
     return parse
 
 
 def _positive_seconds(text: str) -> float:
-    """argparse type: a number of seconds greater than zero."""
+    """argparse type: a number of seconds greater than zero and at most ``MAX_TIMEOUT_S``."""
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be more than 0 (got {text})")
+    if value > MAX_TIMEOUT_S:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_TIMEOUT_S:.0f} (got {text})")
     return value

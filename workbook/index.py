@@ -1,7 +1,9 @@
 """The reports index: ``reports/index.html`` and the manifest ``reports/index.json`` behind it.
 
 One row per scenario x notebook. A run updates the rows it produced and keeps the others,
-so re-running one scenario does not hide the reports of the rest. Both files are written
+so re-running one scenario does not hide the reports of the rest. Runs sharing a reports
+folder update the index one at a time, under an exclusive lock on ``.index.lock`` (a
+read-modify-write without it lost the rows of whichever run wrote first). Both files are written
 atomically; the page is self-contained (inline CSS, no scripts, no external requests) and
 every piece of scenario or error text is escaped.
 """
@@ -16,10 +18,11 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
-from workbook.atomic import atomic_write_text
+from workbook.atomic import atomic_write_text, file_lock
 
 MANIFEST_NAME = "index.json"
 INDEX_NAME = "index.html"
+LOCK_NAME = ".index.lock"
 MANIFEST_VERSION = 1
 
 STATUS_OK = "ok"
@@ -64,20 +67,28 @@ def load_manifest(reports_dir: Path) -> dict[str, ReportEntry]:
     return {entry.key: entry for entry in entries}
 
 
-def update_index(reports_dir: Path, new_entries: list[ReportEntry]) -> dict[str, ReportEntry]:
-    """Merge ``new_entries`` into the manifest and rewrite the manifest and the index page."""
-    entries = load_manifest(reports_dir)
-    entries.update({entry.key: entry for entry in new_entries})
-    write_index(reports_dir, entries)
+def update_index(
+    reports_dir: Path, new_entries: list[ReportEntry], *, tag: str = ""
+) -> dict[str, ReportEntry]:
+    """Merge ``new_entries`` into the manifest and rewrite the manifest and the index page.
+
+    Read, merge and write happen under the index lock, so concurrent runs keep every row.
+    ``tag`` (the run id) names the temporary files of the writes.
+    """
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    with file_lock(reports_dir / LOCK_NAME):
+        entries = load_manifest(reports_dir)
+        entries.update({entry.key: entry for entry in new_entries})
+        write_index(reports_dir, entries, tag=tag)
     return entries
 
 
-def write_index(reports_dir: Path, entries: dict[str, ReportEntry]) -> None:
+def write_index(reports_dir: Path, entries: dict[str, ReportEntry], *, tag: str = "") -> None:
     """Write ``index.json`` and ``index.html`` for ``entries`` (atomically, manifest first)."""
     ordered = sorted(entries.values(), key=lambda e: (e.scenario_name.lower(), e.notebook))
     manifest = {"version": MANIFEST_VERSION, "reports": [asdict(entry) for entry in ordered]}
-    atomic_write_text(reports_dir / MANIFEST_NAME, json.dumps(manifest, indent=2) + "\n")
-    atomic_write_text(reports_dir / INDEX_NAME, render_index(ordered, reports_dir))
+    atomic_write_text(reports_dir / MANIFEST_NAME, json.dumps(manifest, indent=2) + "\n", tag=tag)
+    atomic_write_text(reports_dir / INDEX_NAME, render_index(ordered, reports_dir), tag=tag)
 
 
 def render_index(entries: list[ReportEntry], reports_dir: Path) -> str:

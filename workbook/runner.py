@@ -20,11 +20,25 @@ one process, and other programs on the machine can take a port too. On POSIX the
 here therefore talk over the ``ipc`` transport (Unix domain sockets, each kernel under its
 own random path), which has no ports and so no race at all. Where ``ipc`` is not available
 (Windows) the runner falls back to TCP and staggers kernel starts.
+
+Nothing outlives a run. The processes form a tree: ``workbook run`` -> (with ``--jobs`` > 1, a
+pool of notebook workers, forked by a fork server) -> one ipykernel per notebook -> the
+kernel's replication workers. On Linux every level asks for SIGKILL when its parent dies
+(``prctl(PR_SET_PDEATHSIG)``; a notebook worker, whose parent is the fork server, also watches
+``workbook run`` itself: see :func:`models.kit.parent_death.die_with_parent`), so killing
+``workbook run``, even with SIGKILL, stops all of it. Each run's temporary files carry
+its run id, and its kernels' connection files and sockets live in its own temporary folder;
+the next run removes those of runs that are no longer alive (see :mod:`workbook.leftovers`).
+
+Paths are taken literally: papermill formats the paths it is given with ``str.format``, so
+their braces are doubled before they are handed over.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import dataclasses
 import multiprocessing
 import os
 import re
@@ -41,10 +55,14 @@ from typing import TYPE_CHECKING, Any
 
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
+from traitlets import Unicode
+from traitlets.config import Config
 
 from workbook.atomic import atomic_write_text
 from workbook.display import HEADLINE_MIME
+from workbook.folders import reports_dir_problems
 from workbook.index import STATUS_FAILED, STATUS_OK, ReportEntry, update_index
+from workbook.leftovers import claim_run
 from workbook.provenance import PROJECT_ROOT
 
 if TYPE_CHECKING:
@@ -98,6 +116,8 @@ class NotebookTask:
     quick: bool
     jobs: int
     timeout: float | None
+    run_id: str = ""  # names this run's temporary files
+    socket_dir: str = ""  # this run's folder for kernel sockets and connection files
 
     @property
     def stem(self) -> str:
@@ -138,20 +158,41 @@ class WorkbookKernelManager(AsyncKernelManager):
     """Kernel manager that always starts this interpreter's ipykernel (see module docstring).
 
     On POSIX it uses the ``ipc`` transport with a fresh socket path per kernel, so kernels
-    started together never compete for TCP ports (papermill issue 511).
+    started together never compete for TCP ports (papermill issue 511). Sockets and the
+    connection file go to ``socket_dir`` when set (the run's own folder, removed with it).
+    On Linux the kernel dies with the process that starts it.
     """
+
+    socket_dir = Unicode("", help="Folder for the kernel's sockets and connection file").tag(
+        config=True
+    )
 
     def _transport_default(self) -> str:
         return "ipc" if IPC_TRANSPORT else "tcp"
 
     def _ip_default(self) -> str:
         if self.transport == "ipc":
-            return os.path.join(tempfile.gettempdir(), f"workbook-{uuid.uuid4().hex[:16]}")
+            folder = self.socket_dir or tempfile.gettempdir()
+            return os.path.join(folder, f"workbook-{uuid.uuid4().hex[:16]}")
         return super()._ip_default()
+
+    def _connection_file_default(self) -> str:
+        if self.socket_dir:
+            return os.path.join(self.socket_dir, f"kernel-{uuid.uuid4().hex[:16]}.json")
+        return ""
 
     @property
     def kernel_spec(self) -> KernelSpec:
         return workbook_kernel_spec()
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        """Start the kernel so that it dies with this process (where the OS can do that)."""
+        from models.kit.parent_death import parent_death_hook
+
+        hook = parent_death_hook(os.getpid())
+        if hook is not None:
+            kw["preexec_fn"] = hook
+        await super()._async_launch_kernel(kernel_cmd, **kw)
 
 
 def workbook_kernel_spec() -> KernelSpec:
@@ -172,29 +213,38 @@ def workbook_kernel_spec() -> KernelSpec:
 def run(options: RunOptions, say: Say | None = None) -> int:
     """Run every requested notebook on every requested scenario; 0 if all succeeded, else 1.
 
-    Raises :class:`RunError` (before anything runs or is written) when a scenario is invalid
-    or the notebooks asked for do not exist.
+    Raises :class:`RunError` (before anything runs or is written) when a scenario is invalid,
+    the notebooks asked for do not exist or reports cannot be written to the reports folder.
     """
     say = say or _say_stderr
-    tasks = plan_tasks(options)
-    concurrent = max(1, min(options.jobs, len(tasks)))
-    say(
-        f"workbook: {len(tasks)} report(s), {concurrent} at a time, "
-        f"{tasks[0].jobs} replication worker(s) each"
-    )
-    ok = failed = 0
-    for outcome in _execute_all(tasks, concurrent, say):
-        update_index(options.reports_dir, [outcome.entry()])
-        ok += outcome.ok
-        failed += not outcome.ok
+    planned = plan_tasks(options)
+    with claim_run(options.reports_dir) as claim:
+        tasks = [
+            dataclasses.replace(task, run_id=claim.run_id, socket_dir=str(claim.socket_dir))
+            for task in planned
+        ]
+        concurrent = max(1, min(options.jobs, len(tasks)))
+        say(
+            f"workbook: {len(tasks)} report(s), {concurrent} at a time, "
+            f"{tasks[0].jobs} replication worker(s) each"
+        )
+        ok = failed = 0
+        for outcome in _execute_all(tasks, concurrent, say):
+            update_index(options.reports_dir, [outcome.entry()], tag=claim.run_id)
+            ok += outcome.ok
+            failed += not outcome.ok
     say(f"workbook: {ok} ok, {failed} failed; index: {options.reports_dir / 'index.html'}")
     return 0 if failed == 0 else 1
 
 
 def plan_tasks(options: RunOptions) -> list[NotebookTask]:
-    """Validate scenarios and notebooks and list the tasks, or raise :class:`RunError`."""
+    """Validate scenarios, notebooks and the reports folder and list the tasks, or raise
+    :class:`RunError`."""
     scenarios = _load_scenarios(options.scenario_paths)
     notebooks = _select_notebooks(options.notebooks_dir, options.only)
+    problems = reports_dir_problems(options.reports_dir, [scenario.slug for scenario in scenarios])
+    if problems:
+        raise RunError(problems)
     concurrent = max(1, min(options.jobs, len(scenarios) * len(notebooks)))
     replication_jobs = max(1, available_cores() // concurrent)
     reports_dir = str(options.reports_dir.resolve())
@@ -223,25 +273,28 @@ def available_cores() -> int:
 
 
 def execute_task(task: NotebookTask) -> NotebookOutcome:
-    """Execute one notebook and export its report; never raises for a notebook failure."""
+    """Execute one notebook and export its report; never raises for a notebook failure
+    (nor for a file-system one: that is the notebook's failure, with its reason)."""
     started = time.perf_counter()
     out_dir = Path(task.reports_dir) / task.scenario_slug
-    out_dir.mkdir(parents=True, exist_ok=True)
-    running = out_dir / f".{task.stem}.{uuid.uuid4().hex[:8]}.running.ipynb"
+    running = out_dir / f".{task.stem}.{task.run_id or uuid.uuid4().hex[:8]}.running.ipynb"
     failed_copy = out_dir / f"{task.stem}.failed.ipynb"
     try:
+        out_dir.mkdir(parents=True, exist_ok=True)
         executed = _execute_notebook(task, running)
         title = f"{task.scenario_name} — {notebook_title(executed, task.stem)}"
         html = export_html(executed, title, Path(task.notebook).parent)
-        atomic_write_text(out_dir / f"{task.stem}.html", html)
+        atomic_write_text(out_dir / f"{task.stem}.html", html, tag=task.run_id)
         failed_copy.unlink(missing_ok=True)
         return _outcome(task, started, ok=True, headline=headline_figures(executed))
     except Exception as error:  # a failing notebook must not stop the others
-        if running.exists():
-            os.replace(running, failed_copy)
+        with contextlib.suppress(OSError):
+            if running.exists():
+                os.replace(running, failed_copy)
         return _outcome(task, started, ok=False, reason=failure_reason(error))
     finally:
-        running.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            running.unlink(missing_ok=True)
 
 
 def export_html(nb: nbformat.NotebookNode, title: str, resource_dir: Path) -> str:
@@ -309,9 +362,10 @@ def _execute_notebook(task: NotebookTask, output: Path) -> nbformat.NotebookNode
     """papermill on the workbook kernel, in the notebook's folder, with the run parameters."""
     import papermill
 
+    config = Config({"WorkbookKernelManager": {"socket_dir": task.socket_dir}})
     return papermill.execute_notebook(
-        task.notebook,
-        str(output),
+        _literal(task.notebook),
+        _literal(str(output)),
         parameters={
             "scenario": task.scenario_path,
             "replications": task.replications,
@@ -325,7 +379,15 @@ def _execute_notebook(task: NotebookTask, output: Path) -> nbformat.NotebookNode
         progress_bar=False,
         log_output=False,
         kernel_manager_class=WorkbookKernelManager,
+        config=config,
     )
+
+
+def _literal(path: str) -> str:
+    """``path`` as papermill must be given it to read it as is: papermill fills ``{name}``
+    fields of its input and output paths from the parameters (``str.format``), so braces are
+    doubled."""
+    return path.replace("{", "{{").replace("}", "}}")
 
 
 def _execute_all(tasks: list[NotebookTask], concurrent: int, say: Say) -> Iterator[NotebookOutcome]:
@@ -337,7 +399,7 @@ def _execute_all(tasks: list[NotebookTask], concurrent: int, say: Say) -> Iterat
             say(_finished_line(number, len(tasks), outcome))
             yield outcome
         return
-    with ProcessPoolExecutor(max_workers=concurrent, mp_context=_pool_context()) as pool:
+    with _notebook_pool(concurrent) as pool:
         waiting = list(enumerate(tasks, 1))
         running: dict[Future[NotebookOutcome], tuple[int, NotebookTask]] = {}
         while waiting or running:
@@ -355,6 +417,18 @@ def _execute_all(tasks: list[NotebookTask], concurrent: int, say: Say) -> Iterat
                 yield outcome
 
 
+def _notebook_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of notebook workers that die with this process (see the module docstring)."""
+    from models.kit.parent_death import die_with_parent
+
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_pool_context(),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    )
+
+
 def _pool_context() -> multiprocessing.context.BaseContext:
     """Fresh worker processes (no inherited kernel state), importing papermill only once.
 
@@ -364,7 +438,8 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     """
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["papermill", "nbconvert", "workbook.runner"])
+        preload = ["papermill", "nbconvert", "workbook.runner", "models.kit.parent_death"]
+        context.set_forkserver_preload(preload)
         return context
     return multiprocessing.get_context("spawn")
 

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from models.scenario import ScenarioError, load_scenario
+from workbook.folders import os_error_line
 
 USAGE = "usage: workbook validate SCENARIO.yaml [SCENARIO.yaml ...]"
 
@@ -37,6 +38,9 @@ def main(paths: Sequence[str]) -> int:
         except ScenarioError as error:
             for problem in error.problems:
                 print(problem, file=sys.stderr)
+            status = 1
+        except OSError as error:  # unreadable despite existing: one line, like any problem
+            print(os_error_line(error, path=_printable(path), reading=True), file=sys.stderr)
             status = 1
         else:
             print(f"{_printable(path)}: ok ({_printable(scenario.name)})")

@@ -7,6 +7,9 @@ same random numbers (common random numbers) and the numbers depend only on
 
 Work is sent to workers in chunks of consecutive replications (all options of a replication run
 in the same task), so per-task overhead (pickling, inter-process round trips) stays small.
+
+Workers die with the process that started them (:func:`models.kit.parent_death.die_with_parent`),
+so a notebook kernel that is killed does not leave its workers running their batch at full CPU.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from models.kit.parent_death import die_with_parent
 from models.kit.streams import Streams
 
 __all__ = ["COLUMNS", "ReplicationError", "run_replications"]
@@ -127,7 +131,11 @@ def _run_in_pool(
 ) -> list[Row]:
     _check_picklable(simulate, chosen)
     chunks = _chunks(replications, workers)
-    with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(chunks)),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         try:
             return _run_chunks(pool, simulate, chosen, seed, chunks, bar)
         except BrokenProcessPool as error:

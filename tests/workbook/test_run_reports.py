@@ -19,7 +19,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -300,12 +300,35 @@ def test_every_project_notebook_runs_quick_on_every_scenario(
         return
     reports = tmp_path / "reports"
     result = run_workbook(
-        "run", "--quick", "--jobs", "2", "--reports-dir", reports, cwd=tmp_path, timeout=900
-    )
+        "run",
+        "--quick",
+        "--replications",
+        "2",
+        "--jobs",
+        "2",
+        "--reports-dir",
+        reports,
+        cwd=tmp_path,
+        timeout=900,
+    )  # the smallest replications accepted: every report must cope with them
     assert result.returncode == 0, result.stderr
     manifest = json.loads((reports / "index.json").read_text())["reports"]
     scenarios = sorted((PROJECT_ROOT / "data" / "scenarios").glob("*.yaml"))
     assert len(manifest) == len(scenarios) * len(PROJECT_NOTEBOOKS)
     for entry in manifest:
         assert entry["status"] == "ok", entry
-        assert (reports / entry["scenario_slug"] / f"{entry['notebook']}.html").is_file()
+        html = reports / entry["scenario_slug"] / f"{entry['notebook']}.html"
+        assert not_a_number(visible_text(html.read_text(encoding="utf-8"))) == [], html
+
+
+def visible_text(html: str) -> str:
+    """The text a reader sees: no styles, scripts or embedded images, tags removed."""
+    html = re.sub(r"<(style|script)\b.*?</\1>", " ", html, flags=re.S | re.I)
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+def not_a_number(text: str) -> list[str]:
+    """Each place where a figure reads NaN or inf, with a little context."""
+    return [
+        text[max(0, m.start() - 40) : m.end() + 10] for m in re.finditer(r"\b(nan|NaN|inf)\b", text)
+    ]
