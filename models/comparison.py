@@ -1,8 +1,9 @@
 """Options compared: simulated service performance and Green Book costs, for any service.
 
 A service model supplies its runs (``"<option>@<year>"`` keys, one per option and simulated
-demand year), its ``simulate`` function and its ``build_lines``; this module runs the
-replications on common random numbers and turns them into what every option report shows:
+demand year), its ``simulate`` function and its ``build_lines`` (:func:`compare_options`), or
+it is a declared :class:`~models.service.Service` (:func:`compare_service`); this module runs
+the replications on common random numbers and turns them into what every option report shows:
 
 - service performance per option at one demand year (mean and 95 % interval per metric) and the
   paired difference of each option from the baseline;
@@ -38,8 +39,9 @@ from models.kit.output_analysis import paired_difference, summarise
 from models.kit.periods import by_run, split_run_keys
 from models.kit.replications import run_replications
 from models.scenario import Scenario
+from models.service import Service
 
-__all__ = ["AppraisalInputs", "OptionComparison", "compare_options"]
+__all__ = ["AppraisalInputs", "OptionComparison", "compare_options", "compare_service"]
 
 SWITCHING_CATEGORIES = ("contract", "staff", "operating")
 """Cost categories whose switching values the reports show."""
@@ -58,12 +60,12 @@ class AppraisalInputs:
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> AppraisalInputs:
+        """The scenario's appraisal settings (already the appraisal's types: as_* keep them)."""
         settings = scenario.appraisal
-        steps = [(step.from_year, step.rate) for step in settings.discount_schedule]
         return cls(
             period_years=settings.period_years,
-            schedule=as_schedule(steps),
-            optimism_bias=as_optimism_bias(settings.optimism_bias.as_dict()),
+            schedule=as_schedule(settings.discount_schedule),
+            optimism_bias=as_optimism_bias(settings.optimism_bias_rules()),
             base_year=scenario.base_year,
         )
 
@@ -181,4 +183,41 @@ def compare_options(
         inputs=inputs,
         baseline=baseline,
         performance_year=performance_year,
+    )
+
+
+def compare_service(
+    service: Service,
+    scenario: Scenario,
+    *,
+    replications: int,
+    seed: int | None = None,
+    jobs: int | None = None,
+    options: Sequence[str] | None = None,
+    levels: int = 2,
+    performance_year: float = 1,
+    description: str = "",
+    **overrides: Any,
+) -> OptionComparison:
+    """Every option (or ``options``) of ``service`` on ``scenario``, compared with the
+    section's business-as-usual option; ``seed`` defaults to the scenario's and ``overrides``
+    (``warmup_days``...) go to the service's runs."""
+    config = service.section(scenario)
+    if config is None:
+        raise ValueError(f"the scenario has no {service.name} section")
+    inputs = AppraisalInputs.from_scenario(scenario)
+    runs = service.appraisal_runs(
+        config, inputs.period_years, options=options, levels=levels, **overrides
+    )
+    return compare_options(
+        service.simulate,
+        runs,
+        service.build_lines(config, inputs.period_years, options),
+        inputs,
+        replications=replications,
+        seed=scenario.seed if seed is None else seed,
+        jobs=jobs,
+        baseline=service.business_as_usual(config),
+        performance_year=performance_year,
+        description=description,
     )

@@ -19,8 +19,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from models.appraisal import (
     Category,
     CostLine,
+    activity_line,
     asset_lines,
     client_function_line,
+    contract_lines,
     discount_factors,
     one_off_line,
     staff_line,
@@ -44,11 +46,15 @@ __all__ = [
     "annual_recurring_cost",
     "asset_cost_lines",
     "client_and_transition_lines",
+    "contract_cost_lines",
+    "fixed_line",
     "levelised_cost",
+    "per_volume_lines",
     "replication_lines",
     "roster_fte",
     "roster_hours_per_year",
     "staff_cost_line",
+    "staff_cost_lines",
     "volume",
 ]
 
@@ -208,6 +214,94 @@ def client_and_transition_lines(
             one_off_line(option, name, {cost.year: cost.amount}, period_years=period_years)
         )
     return lines
+
+
+def staff_cost_lines(
+    option: str,
+    table: Iterable[tuple[str, float | Sequence[float], StaffSpec, str]],
+    period_years: int,
+) -> list[CostLine]:
+    """One :func:`staff_cost_line` a row of ``(name, fte, pay, note)``."""
+    return [
+        staff_cost_line(option, name, fte=fte, pay=pay, period_years=period_years, note=note)
+        for name, fte, pay, note in table
+    ]
+
+
+def fixed_line(
+    option: str,
+    name: str,
+    amount: float | np.ndarray,
+    *,
+    period_years: int,
+    growth: float = 0.0,
+    category: Category = Category.OPERATING,
+    note: str = "",
+) -> CostLine:
+    """A fixed annual amount in every operating year (operating unless ``category``)."""
+    return CostLine.annual(
+        option, name, category, amount, period_years=period_years, growth=growth, note=note
+    )
+
+
+def per_volume_lines(
+    option: str,
+    table: Iterable[tuple[str, float, str, str]],
+    volumes: Volumes,
+    *,
+    growth: float,
+    period_years: int,
+) -> list[CostLine]:
+    """One :func:`models.appraisal.activity_line` a row of ``(name, unit cost, volume metric,
+    note)``: the unit cost times the simulated annual volume of that metric."""
+    return [
+        activity_line(
+            option,
+            name,
+            unit_cost=unit_cost,
+            volume=volume(volumes, metric),
+            growth=growth,
+            period_years=period_years,
+            note=note,
+        )
+        for name, unit_cost, metric, note in table
+    ]
+
+
+def contract_cost_lines(
+    option: str,
+    name: str,
+    volumes: Volumes,
+    period_years: int,
+    *,
+    prices: Mapping[str, tuple[float, str]],
+    growth: float,
+    fixed_fee: float = 0.0,
+    credits: tuple[float, str, float | None] | None = None,
+    note: str = "",
+) -> list[CostLine]:
+    """The charges and service-credit lines of a contract (:func:`models.appraisal.contract_lines`).
+
+    ``prices`` maps each priced item to ``(unit price, volume metric)``; ``credits`` is
+    ``(credit per breach, metric of the simulated breaches, cap)`` where breaches earn credits.
+    """
+    credit_per_breach, breaches, credit_cap = 0.0, None, None
+    if credits is not None:
+        credit_per_breach, breaches, credit_cap = credits
+    charges, service_credits = contract_lines(
+        option,
+        name,
+        fixed_fee=fixed_fee,
+        unit_prices={item: price for item, (price, _) in prices.items()},
+        volumes={item: volume(volumes, metric) for item, (_, metric) in prices.items()},
+        credit_per_breach=credit_per_breach,
+        breaches=0.0 if breaches is None else volume(volumes, breaches),
+        credit_cap=credit_cap,
+        growth=growth,
+        period_years=period_years,
+        note=note,
+    )
+    return [charges, service_credits]
 
 
 # --------------------------------------------------------------------------- volumes and totals

@@ -28,11 +28,10 @@ the simulated year count from day 0, a Monday; money is pounds at base-year pric
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Iterator
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from models.costing import (
     AssetSpec,
@@ -44,6 +43,8 @@ from models.costing import (
 from models.kit.arrivals import ArrivalProfile
 from models.kit.distributions import DistributionSpec, NonNegativeNumber, PositiveNumber
 from models.kit.roster import Roster, RosterSpec, build_roster
+from models.section import STRICT, Name, ServiceSection, Share
+from models.section import check_shares as _check_shares
 
 __all__ = [
     "WEEKDAYS",
@@ -79,29 +80,19 @@ __all__ = [
     "UnplannedSpec",
 ]
 
-Share = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
-Name = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_\-]+$")]
+
+class _Model(BaseModel):
+    """Base of the section's parts (:data:`models.section.STRICT`)."""
+
+    model_config = STRICT
+
+
 HourOfDay = Annotated[float, Field(ge=0.0, le=24.0, allow_inf_nan=False)]
 Day = Annotated[int, Field(ge=0, le=6)]
 Count = Annotated[int, Field(ge=0, le=100_000)]
 
 WEEKDAYS: tuple[int, ...] = (0, 1, 2, 3, 4)
 """Monday to Friday (0 = Monday)."""
-
-_SHARE_TOLERANCE = 1e-6
-
-
-class _Model(BaseModel):
-    """Base: unknown keys refused, immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _check_shares(label: str, shares: dict[str, float]) -> None:
-    total = math.fsum(shares.values())
-    if abs(total - 1.0) > _SHARE_TOLERANCE:
-        parts = ", ".join(f"{k} {v:g}" for k, v in shares.items())
-        raise ValueError(f"{label} shares must add up to 1 (got {total:.6g}: {parts})")
 
 
 def _distinct(label: str, days: tuple[int, ...]) -> tuple[int, ...]:
@@ -595,7 +586,7 @@ class OptionSpec(OptionBase):
 # --------------------------------------------------------------------------- the section
 
 
-class CateringConfig(_Model):
+class CateringConfig(ServiceSection, _Model):
     """The ``catering:`` section of a scenario."""
 
     growth_per_year: Growth = 0.0
@@ -608,9 +599,10 @@ class CateringConfig(_Model):
     standard: ServiceStandard = ServiceStandard()
     options: Annotated[dict[Name, OptionSpec], Field(min_length=1)]
 
-    def demand_factor(self, year: float) -> float:
-        """Demand in ``year`` relative to the base year: ``(1 + growth) ** year``."""
-        return (1.0 + self.growth_per_year) ** year
+    @property
+    def demand_growth(self) -> float:
+        """Compound change of demand a year."""
+        return self.growth_per_year
 
     @model_validator(mode="after")
     def _options_fit_demand(self) -> CateringConfig:

@@ -4,7 +4,7 @@ Fixed costs come from the option's terms and rosters (counter and till staff fro
 rosters, kitchen staff per site, cooks and drivers from the kitchens' line and van rosters, staff
 called in on event days from the calendar, vans to buy, management fees, client function,
 transition); variable costs are unit prices times the simulated annual volumes of
-:func:`models.catering.periods.yearly_volumes` (covers by counter, operational and custody
+:meth:`models.service.Service.yearly_volumes` (covers by counter, operational and custody
 meals, van trips, meals bought in when the custody stock ran out), and service credits are the
 credit per late meal times the simulated late meals. Restaurant takings are the force's income
 unless a caterer keeps them (then its price per cover is the force's dining subsidy). Premises
@@ -15,47 +15,66 @@ of the restaurants are the force's in every option. Lines are built with :mod:`m
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable
 
 import numpy as np
 
-from models.appraisal import Category, CostLine, activity_line, contract_lines
+from models.appraisal import Category, CostLine
 from models.catering.config import (
     CateringConfig,
     ContractorCustody,
+    ContractorCustodyCosts,
     ContractorFeeding,
+    ContractorFeedingCosts,
     ContractorRestaurants,
     InHouseCustody,
     InHouseFeeding,
     InHouseRestaurants,
 )
 from models.catering.feeding import surge_windows
-from models.catering.periods import yearly_volumes
 from models.costing import (
     Volumes,
     asset_cost_lines,
     client_and_transition_lines,
+    contract_cost_lines,
+    fixed_line,
     levelised_cost,
-    replication_lines,
+    per_volume_lines,
     roster_fte,
-    staff_cost_line,
+    staff_cost_lines,
 )
 from models.costing import volume as _volume
 from models.kit.roster import build_roster
 
 __all__ = [
-    "build_lines",
     "cost_lines",
-    "cost_per_meal",
     "event_staff_hours",
     "feeding_fte",
     "restaurant_fte",
     "restaurant_lines",
     "subsidy_per_cover",
     "vans_owned",
+    "volume_metrics",
 ]
 
 DAYS_PER_YEAR = 365
+
+
+def volume_metrics(config: CateringConfig, option: str) -> tuple[str, ...]:
+    """The annual volumes the cost lines use (the same for every option; interpolated between
+    demand levels, a volume a run did not observe counting as zero)."""
+    return (
+        "restaurant_covers_per_year",
+        *(f"restaurant_covers_{name}_per_year" for name in config.restaurants.counters),
+        "restaurant_lost_covers_per_year",
+        "feeding_meals_per_year",
+        "feeding_late_meals_per_year",
+        "feeding_trips_per_year",
+        "custody_meals_per_year",
+        "custody_late_meals_per_year",
+        "custody_emergency_meals_per_year",
+        "meals_per_year",
+    )
 
 
 def restaurant_fte(config: CateringConfig, provider: InHouseRestaurants) -> tuple[float, float]:
@@ -133,36 +152,28 @@ def restaurant_lines(
         costs = provider.costs
         counter_fte, kitchen_fte = restaurant_fte(config, provider)
         food = _counter_sum(config, volumes, lambda c: counters[c].food_cost)
-        lines += [
-            staff_cost_line(
-                option,
+        staff = [
+            (
                 "restaurant counter and till staff",
-                fte=counter_fte,
-                pay=costs.server,
-                period_years=n,
-                note=f"{counter_fte:.1f} FTE from the counter and till rosters",
+                counter_fte,
+                costs.server,
+                f"{counter_fte:.1f} FTE from the counter and till rosters",
             ),
-            staff_cost_line(
-                option,
-                "restaurant kitchen staff",
-                fte=kitchen_fte,
-                pay=costs.kitchen,
-                period_years=n,
-                note=f"{kitchen_fte:.1f} FTE",
-            ),
-            CostLine.annual(
+            ("restaurant kitchen staff", kitchen_fte, costs.kitchen, f"{kitchen_fte:.1f} FTE"),
+        ]
+        lines += [
+            *staff_cost_lines(option, staff, n),
+            fixed_line(
                 option,
                 "restaurant food",
-                Category.OPERATING,
                 food,
                 period_years=n,
                 growth=costs.real_growth,
                 note="food cost per cover by counter, simulated covers",
             ),
-            CostLine.annual(
+            fixed_line(
                 option,
                 "restaurant overheads",
-                Category.OPERATING,
                 costs.overheads_per_site * sites,
                 period_years=n,
                 growth=costs.real_growth,
@@ -173,14 +184,14 @@ def restaurant_lines(
         assert isinstance(provider, ContractorRestaurants)
         terms = provider.costs
         takings_to_force = not terms.takings_retained
-        charges, _credits = contract_lines(
+        charges, _credits = contract_cost_lines(
             option,
             "restaurant contract",
+            volumes,
+            n,
             fixed_fee=terms.management_fee_per_year,
-            unit_prices={"covers": terms.price_per_cover},
-            volumes={"covers": _volume(volumes, "restaurant_covers_per_year")},
+            prices={"covers": (terms.price_per_cover, "restaurant_covers_per_year")},
             growth=terms.real_growth,
-            period_years=n,
             note=(
                 "management fee + dining subsidy per cover (the caterer keeps the takings)"
                 if terms.takings_retained
@@ -189,10 +200,9 @@ def restaurant_lines(
         )
         lines.append(charges)
     lines.append(
-        CostLine.annual(
+        fixed_line(
             option,
             "restaurant premises",
-            Category.OPERATING,
             restaurants.premises_per_site * sites,
             period_years=n,
             note=f"{sites} sites, the force's premises in every option",
@@ -202,16 +212,39 @@ def restaurant_lines(
         return lines
     takings = _counter_sum(config, volumes, lambda c: counters[c].spend)
     lines.append(
-        CostLine.annual(
+        fixed_line(
             option,
             "restaurant takings",
-            Category.INCOME,
             -np.asarray(takings, dtype=float),
             period_years=n,
+            category=Category.INCOME,
             note="spend per cover by counter, simulated covers (lost covers pay nothing)",
         )
     )
     return lines
+
+
+def _meal_contract_lines(
+    option: str,
+    name: str,
+    terms: ContractorFeedingCosts | ContractorCustodyCosts,
+    volumes: Volumes,
+    n: int,
+    meals: str,
+    late_meals: str,
+) -> list[CostLine]:
+    """A meals contract: management fee + price per meal, credits per simulated late meal."""
+    return contract_cost_lines(
+        option,
+        name,
+        volumes,
+        n,
+        fixed_fee=terms.management_fee_per_year,
+        prices={"meals": (terms.price_per_meal, meals)},
+        credits=(terms.credit_per_late_meal, late_meals, terms.credit_cap),
+        growth=terms.real_growth,
+        note="fee + price per meal; credits per simulated late meal",
+    )
 
 
 def _feeding_lines(
@@ -221,7 +254,6 @@ def _feeding_lines(
     volumes: Volumes,
     n: int,
 ) -> list[CostLine]:
-    meals = _volume(volumes, "feeding_meals_per_year")
     if isinstance(provider, InHouseFeeding):
         costs = provider.costs
         cooks, drivers = feeding_fte(provider)
@@ -236,129 +268,114 @@ def _feeding_lines(
             note=f"{vans} vans incl. spares",
         )
         growth = costs.real_growth
-        return [
-            staff_cost_line(
-                option,
+        staff = [
+            (
                 "operational feeding cooks",
-                fte=cooks,
-                pay=costs.cook,
-                period_years=n,
-                note=f"{cooks:.1f} FTE from the line rosters",
+                cooks,
+                costs.cook,
+                f"{cooks:.1f} FTE from the line rosters",
             ),
-            staff_cost_line(
-                option,
+            (
                 "operational feeding drivers",
-                fte=drivers,
-                pay=costs.driver,
-                period_years=n,
-                note=f"{drivers:.1f} FTE from the van rosters",
+                drivers,
+                costs.driver,
+                f"{drivers:.1f} FTE from the van rosters",
             ),
-            CostLine.annual(
+        ]
+        activities = [
+            (
+                "operational feeding food",
+                costs.food_cost_per_meal,
+                "feeding_meals_per_year",
+                "per meal, simulated meals",
+            ),
+            (
+                "operational feeding trips",
+                costs.cost_per_trip,
+                "feeding_trips_per_year",
+                "per van trip, simulated",
+            ),
+        ]
+        return [
+            *staff_cost_lines(option, staff, n),
+            fixed_line(
                 option,
                 "operational feeding event staff",
-                Category.STAFF,
                 called_in * costs.event_cost_per_staff_hour,
                 period_years=n,
                 growth=costs.cook.real_growth,
+                category=Category.STAFF,
                 note=f"{called_in:,.0f} staff-hours called in on planned-event days",
             ),
-            activity_line(
-                option,
-                "operational feeding food",
-                unit_cost=costs.food_cost_per_meal,
-                volume=meals,
-                growth=growth,
-                period_years=n,
-                note="per meal, simulated meals",
-            ),
-            activity_line(
-                option,
-                "operational feeding trips",
-                unit_cost=costs.cost_per_trip,
-                volume=_volume(volumes, "feeding_trips_per_year"),
-                growth=growth,
-                period_years=n,
-                note="per van trip, simulated",
-            ),
+            *per_volume_lines(option, activities, volumes, growth=growth, period_years=n),
             purchases,
             residual,
-            CostLine.annual(
+            fixed_line(
                 option,
                 "operational feeding kitchens",
-                Category.OPERATING,
                 costs.fixed_per_year,
                 period_years=n,
                 growth=growth,
             ),
         ]
-    terms = provider.costs
-    charges, credits = contract_lines(
+    return _meal_contract_lines(
         option,
         "operational feeding contract",
-        fixed_fee=terms.management_fee_per_year,
-        unit_prices={"meals": terms.price_per_meal},
-        volumes={"meals": meals},
-        credit_per_breach=terms.credit_per_late_meal,
-        breaches=_volume(volumes, "feeding_late_meals_per_year"),
-        credit_cap=terms.credit_cap,
-        growth=terms.real_growth,
-        period_years=n,
-        note="fee + price per meal; credits per simulated late meal",
+        provider.costs,
+        volumes,
+        n,
+        "feeding_meals_per_year",
+        "feeding_late_meals_per_year",
     )
-    return [charges, credits]
 
 
 def _custody_lines(
     option: str, provider: InHouseCustody | ContractorCustody, volumes: Volumes, n: int
 ) -> list[CostLine]:
-    meals = _volume(volumes, "custody_meals_per_year")
-    emergency = _volume(volumes, "custody_emergency_meals_per_year")
     costs = provider.costs
-    bought_in = activity_line(
+    (bought_in,) = per_volume_lines(
         option,
-        "custody meals bought in",
-        unit_cost=costs.emergency_cost_per_meal,
-        volume=emergency,
+        [
+            (
+                "custody meals bought in",
+                costs.emergency_cost_per_meal,
+                "custody_emergency_meals_per_year",
+                "meals bought locally when the suite's stock ran out, simulated",
+            )
+        ],
+        volumes,
         growth=costs.real_growth,
         period_years=n,
-        note="meals bought locally when the suite's stock ran out, simulated",
     )
     if isinstance(provider, InHouseCustody):
+        food = (
+            "custody food",
+            provider.costs.food_cost_per_meal,
+            "custody_meals_per_year",
+            "per meal, simulated meals",
+        )
+        growth = provider.costs.real_growth
         return [
-            activity_line(
-                option,
-                "custody food",
-                unit_cost=provider.costs.food_cost_per_meal,
-                volume=meals,
-                growth=provider.costs.real_growth,
-                period_years=n,
-                note="per meal, simulated meals",
-            ),
+            *per_volume_lines(option, [food], volumes, growth=growth, period_years=n),
             bought_in,
-            CostLine.annual(
+            fixed_line(
                 option,
                 "custody meal supply",
-                Category.OPERATING,
                 provider.costs.fixed_per_year,
                 period_years=n,
-                growth=provider.costs.real_growth,
+                growth=growth,
             ),
         ]
-    terms = provider.costs
-    charges, credits = contract_lines(
+    contract = _meal_contract_lines(
         option,
         "custody contract",
-        fixed_fee=terms.management_fee_per_year,
-        unit_prices={"meals": terms.price_per_meal},
-        volumes={"meals": meals},
-        credit_per_breach=terms.credit_per_late_meal,
-        breaches=_volume(volumes, "custody_late_meals_per_year"),
-        credit_cap=terms.credit_cap,
-        growth=terms.real_growth,
-        period_years=n,
-        note="fee + price per meal; credits per simulated late meal",
+        provider.costs,
+        volumes,
+        n,
+        "custody_meals_per_year",
+        "custody_late_meals_per_year",
     )
-    return [charges, credits, bought_in]
+    return [*contract, bought_in]
 
 
 def cost_lines(
@@ -366,7 +383,7 @@ def cost_lines(
 ) -> list[CostLine]:
     """Every cost line of ``option`` over years ``0 .. period_years``.
 
-    ``volumes`` maps the names of :func:`models.catering.periods.volume_metrics` to an annual
+    ``volumes`` maps the names of :func:`volume_metrics` to an annual
     figure (one for every year) or to one figure per year ``0 .. period_years``.
     """
     spec = config.options[option]
@@ -377,36 +394,6 @@ def cost_lines(
         *_custody_lines(option, spec.custody, volumes, n),
         *client_and_transition_lines(option, spec.client_function, spec.transition, n),
     ]
-
-
-def build_lines(
-    config: CateringConfig, period_years: int, options: Iterable[str] | None = None
-) -> Callable[[Mapping[str, Mapping[str, float]]], list[CostLine]]:
-    """``build_lines`` for :func:`models.appraisal.appraise_replications`: one replication's
-    ``{run key: {metric: value}}`` (run keys from
-    :func:`models.catering.periods.appraisal_runs`) -> the cost lines of every option, with
-    volumes interpolated over the years."""
-    chosen = list(config.options) if options is None else list(options)
-    return replication_lines(
-        chosen,
-        lambda runs, option: yearly_volumes(runs, option, config, period_years),
-        lambda option, volumes: cost_lines(config, option, volumes, period_years),
-    )
-
-
-def cost_per_meal(
-    lines: Iterable[CostLine],
-    meals_by_year: float | Sequence[float] | np.ndarray,
-    period_years: int,
-    *,
-    include_income: bool = False,
-) -> float:
-    """Levelised cost per meal (covers, operational and custody meals): PV of the option's costs
-    / PV of its meals, before optimism bias; takings left out unless ``include_income``.
-
-    Where a caterer keeps the takings its food never appears among the force's costs, so compare
-    options on the net cost to the force (``include_income=True``)."""
-    return levelised_cost(lines, meals_by_year, period_years, include_income=include_income)
 
 
 def subsidy_per_cover(

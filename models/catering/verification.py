@@ -22,14 +22,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pandas as pd
 
 from models.catering.config import CateringConfig
 from models.catering.model import DAYS_PER_YEAR, CateringRun, simulate
-from models.kit.checks import VerificationCheck, simulated_intervals
-from models.kit.output_analysis import Interval
+from models.kit.checks import (
+    Expected,
+    VerificationCheck,
+    analytic_check,
+    compare_with_analytic,
+    verification_table,
+)
 from models.kit.queueing import mmc, mmck
 
 __all__ = [
@@ -110,6 +116,7 @@ def _config(
                 "window_days": window_days,
                 "feeding_days": feeding_days,
             },
+            "business_as_usual": "verification",
             "options": {
                 "verification": {
                     "label": "Verification",
@@ -185,82 +192,61 @@ def _counter(run: CateringRun) -> tuple[float, float, int, int]:
     return rate, 60.0 / counter.service_minutes.mean, servers, restaurants.balk_queue_length
 
 
-def _simulated(
-    run: CateringRun, metrics: list[str], replications: int, seed: int, jobs: int | None
-) -> dict[str, Interval]:
-    return simulated_intervals(
-        simulate, run, metrics, replications=replications, seed=seed, jobs=jobs
-    )
-
-
-def check_erlang_c(
-    run: CateringRun | None = None,
-    *,
-    replications: int = 30,
-    seed: int = 2013,
-    jobs: int | None = 1,
-    tolerance: float = 0.04,
-) -> VerificationCheck:
+@analytic_check(
+    simulate,
+    partial(counter_run, mean_service_minutes=1.0, servers=2),
+    replications=30,
+    tolerance=0.04,
+)
+def check_erlang_c(run: CateringRun) -> Expected:
     """Mean queueing time at one counter against Erlang C's ``Wq`` (M/M/c).
 
     The default, two servers at 50 % utilisation, estimates the mean wait most precisely per
     simulated customer (waits are rare at low loads and strongly correlated at high ones)."""
-    run = counter_run(mean_service_minutes=1.0, servers=2) if run is None else run
     rate, service_rate, servers, _ = _counter(run)
     queue = mmc(rate, service_rate, servers)
-    metric = "restaurant_wait_mean_minutes"
-    return VerificationCheck(
+    return Expected(
         name="Erlang C",
         description=(
             f"M/M/{servers}: {rate:g} customers/h, exponential service of "
             f"{60.0 / service_rate:g} min (utilisation {queue.utilisation:.0%}), nobody leaves; "
             "mean queueing time = Wq"
         ),
-        metric=metric,
+        metric="restaurant_wait_mean_minutes",
         analytic=queue.mean_wait * 60.0,
-        simulated=_simulated(run, [metric], replications, seed, jobs)[metric],
-        tolerance=tolerance,
     )
 
 
-def check_mmck(
-    run: CateringRun | None = None,
-    *,
-    replications: int = 20,
-    seed: int = 2013,
-    jobs: int | None = 1,
-    tolerance: float = 0.03,
-) -> tuple[VerificationCheck, VerificationCheck]:
+@analytic_check(
+    simulate,
+    partial(counter_run, mean_service_minutes=2.4, balk_queue_length=3),
+    replications=20,
+    tolerance=0.03,
+)
+def check_mmck(run: CateringRun) -> list[Expected]:
     """Share of lost covers against the M/M/c/K blocking probability, and the mean wait of those
     served against its ``Wq``, for a counter whose customers leave when ``L`` are waiting."""
-    run = counter_run(mean_service_minutes=2.4, balk_queue_length=3) if run is None else run
     rate, service_rate, servers, limit = _counter(run)
     queue = mmck(rate, service_rate, servers, servers + limit)
-    metrics = ["restaurant_lost_share", "restaurant_wait_mean_minutes"]
-    simulated = _simulated(run, metrics, replications, seed, jobs)
     description = (
         f"M/M/{servers}/{servers + limit}: {rate:g} customers/h, exponential service of "
         f"{60.0 / service_rate:g} min (offered load {rate / service_rate:.1f}), customers leave "
         f"when {limit} are waiting"
     )
-    return (
-        VerificationCheck(
-            name="M/M/c/K lost covers",
-            description=f"{description}; lost share = blocking probability",
-            metric=metrics[0],
-            analytic=queue.blocking_probability,
-            simulated=simulated[metrics[0]],
-            tolerance=tolerance,
+    return [
+        Expected(
+            "M/M/c/K lost covers",
+            f"{description}; lost share = blocking probability",
+            "restaurant_lost_share",
+            queue.blocking_probability,
         ),
-        VerificationCheck(
-            name="M/M/c/K wait",
-            description=f"{description}; mean queueing time of those served = Wq",
-            metric=metrics[1],
-            analytic=queue.mean_wait * 60.0,
-            simulated=simulated[metrics[1]],
-            tolerance=tolerance,
+        Expected(
+            "M/M/c/K wait",
+            f"{description}; mean queueing time of those served = Wq",
+            "restaurant_wait_mean_minutes",
+            queue.mean_wait * 60.0,
         ),
-    )
+    ]
 
 
 # --------------------------------------------------------------------------- feeding schedule
@@ -376,8 +362,6 @@ def check_feeding_schedule(
     :func:`hand_schedule` (two replications: the model is deterministic, so they agree)."""
     case = FeedingScheduleCase() if case is None else case
     run = case.run()
-    metrics = ["feeding_late_meals_per_year", "feeding_on_time_share"]
-    simulated = _simulated(run, metrics, 2, seed, jobs)
     per_year = DAYS_PER_YEAR / run.horizon_days
     late = case.late_meals()
     description = (
@@ -385,24 +369,22 @@ def check_feeding_schedule(
         f"{case.lines} lines of {case.meals_per_line_hour:g} meals/h, {case.vans} vans of "
         f"{case.meals_per_load}, {case.travel_hours:g} h each way; schedule computed by hand"
     )
-    return (
-        VerificationCheck(
-            name="Feeding schedule: late meals",
-            description=description,
-            metric=metrics[0],
-            analytic=late * per_year,
-            simulated=simulated[metrics[0]],
-            tolerance=1e-9,
+    expected = [
+        Expected(
+            "Feeding schedule: late meals",
+            description,
+            "feeding_late_meals_per_year",
+            late * per_year,
         ),
-        VerificationCheck(
-            name="Feeding schedule: on time",
-            description=description,
-            metric=metrics[1],
-            analytic=1.0 - late / case.officers,
-            simulated=simulated[metrics[1]],
-            tolerance=1e-9,
+        Expected(
+            "Feeding schedule: on time",
+            description,
+            "feeding_on_time_share",
+            1.0 - late / case.officers,
         ),
-    )
+    ]
+    late_check, on_time = compare_with_analytic(simulate, run, expected, 2, seed, jobs, 1e-9)
+    return late_check, on_time
 
 
 def verify(
@@ -413,10 +395,10 @@ def verify(
     ``replications=None`` uses each queueing check's default (20-30 weeks of a busy counter),
     chosen so that its interval is narrow enough for its tolerance (about 10 s on one core).
     """
-    options = {} if replications is None else {"replications": replications}
-    checks = [
-        check_erlang_c(seed=seed, jobs=jobs, **options),
-        *check_mmck(seed=seed, jobs=jobs, **options),
-        *check_feeding_schedule(seed=seed, jobs=jobs),
-    ]
-    return pd.DataFrame([c.as_row() for c in checks])
+    return verification_table(
+        (check_erlang_c, check_mmck),
+        replications=replications,
+        seed=seed,
+        jobs=jobs,
+        deterministic=(check_feeding_schedule,),
+    )

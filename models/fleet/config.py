@@ -28,7 +28,7 @@ import math
 from collections.abc import Iterable
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from models.costing import (
     AssetSpec,
@@ -40,6 +40,7 @@ from models.costing import (
 )
 from models.kit.distributions import DistributionSpec, Fixed, NonNegativeNumber, PositiveNumber
 from models.kit.roster import RosterSpec, build_roster
+from models.section import STRICT, Name, ServiceSection, Share
 
 __all__ = [
     "PRIORITIES",
@@ -63,6 +64,13 @@ __all__ = [
     "Workshop",
 ]
 
+
+class _Model(BaseModel):
+    """Base of the section's parts (:data:`models.section.STRICT`)."""
+
+    model_config = STRICT
+
+
 PRIORITIES: tuple[str, ...] = ("urgent", "routine")
 """Workshop priorities in queue order (urgent, e.g. response cars, first; FIFO within)."""
 
@@ -70,18 +78,10 @@ SERVICE = "service"
 """The job kind of routine (scheduled) servicing; the other kinds are failures."""
 
 Priority = Literal["urgent", "routine"]
-Share = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
-Name = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_\-]+$")]
 Hour = Annotated[float, Field(ge=0.0, le=24.0, allow_inf_nan=False)]
 Count = Annotated[int, Field(ge=0, le=1_000_000)]
 
 HOURS_PER_MONTH = 365.0 * 24.0 / 12.0
-
-
-class _Model(BaseModel):
-    """Base: unknown keys refused, immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 # --------------------------------------------------------------------------- the fleet
@@ -314,7 +314,7 @@ class OptionSpec(OptionBase):
 # --------------------------------------------------------------------------- the section
 
 
-class FleetConfig(_Model):
+class FleetConfig(ServiceSection, _Model):
     """The ``fleet:`` section of a scenario."""
 
     vehicles: Annotated[dict[Name, VehicleClassSpec], Field(min_length=1)]
@@ -331,9 +331,10 @@ class FleetConfig(_Model):
     period: PeriodSpec = PeriodSpec()
     options: Annotated[dict[Name, OptionSpec], Field(min_length=1)]
 
-    def demand_factor(self, year: float) -> float:
-        """Fleet size in ``year`` relative to the base year."""
-        return (1.0 + self.size_change_per_year) ** year
+    @property
+    def demand_growth(self) -> float:
+        """Compound change of the fleet's size a year."""
+        return self.size_change_per_year
 
     def count(self, name: str, year: float = 0.0) -> int:
         """Vehicles of class ``name`` in ``year`` (rounded)."""

@@ -13,40 +13,51 @@ daily hire). Lines are built with :mod:`models.appraisal` via :mod:`models.costi
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
 
-from models.appraisal import Category, CostLine, activity_line, contract_lines
+from models.appraisal import Category, CostLine
 from models.costing import (
     Volumes,
     asset_cost_lines,
     client_and_transition_lines,
-    levelised_cost,
-    replication_lines,
+    contract_cost_lines,
+    fixed_line,
+    per_volume_lines,
     roster_fte,
-    staff_cost_line,
+    staff_cost_lines,
     volume,
 )
 from models.fleet.config import ContractorWorkshop, FleetConfig, InHouseWorkshop
-from models.fleet.periods import yearly_volumes
+from models.fleet.model import job_volume_metrics
 from models.kit.roster import build_roster
 
 __all__ = [
     "REPLACEMENT",
     "bays_owned",
-    "build_lines",
     "cost_lines",
-    "cost_per_vehicle_year",
     "mobile_crew_fte",
     "mobile_vans_owned",
     "replacement_capital",
     "replacements_per_year",
     "technician_fte",
+    "volume_metrics",
 ]
 
 REPLACEMENT = "vehicle replacement"
 """Name of the replacement capital line (left out of the maintenance cost per vehicle-year)."""
+
+
+def volume_metrics(config: FleetConfig, option: str) -> list[str]:
+    """The annual volumes the cost lines of ``option`` use (interpolated between levels)."""
+    spec = config.options[option]
+    return [
+        "vehicles",
+        *job_volume_metrics(config, option),
+        *(f"breaches_{ws}_per_year" for ws in spec.workshops),
+        "vehicle_shifts_short_per_year",
+    ]
 
 
 def technician_fte(workshop: InHouseWorkshop) -> float:
@@ -116,27 +127,24 @@ def _in_house_lines(
     growth = costs.real_growth
     technicians = technician_fte(workshop)
     mobile = mobile_crew_fte(workshop)
+    staff = (
+        f"{name} technicians",
+        technicians + mobile,
+        costs.technician,
+        f"{technicians:.1f} FTE workshop + {mobile:.1f} FTE mobile units, from rosters",
+    )
     lines = [
-        staff_cost_line(
-            option,
-            f"{name} technicians",
-            fte=technicians + mobile,
-            pay=costs.technician,
-            period_years=n,
-            note=f"{technicians:.1f} FTE workshop + {mobile:.1f} FTE mobile units, from rosters",
-        ),
-        CostLine.annual(
+        *staff_cost_lines(option, [staff], n),
+        fixed_line(
             option,
             f"{name} premises and management",
-            Category.OPERATING,
             costs.fixed_per_year,
             period_years=n,
             growth=growth,
         ),
-        CostLine.annual(
+        fixed_line(
             option,
             f"{name} parts and consumables",
-            Category.OPERATING,
             _per_kind(costs.parts_per_job, volumes, name),
             period_years=n,
             growth=growth,
@@ -172,24 +180,19 @@ def _contract_lines(
     option: str, name: str, workshop: ContractorWorkshop, volumes: Volumes, n: int
 ) -> list[CostLine]:
     terms = workshop.costs
-    prices = {"vehicle_years": terms.fee_per_vehicle_year}
-    amounts = {"vehicle_years": volume(volumes, "vehicles")}
+    prices = {"vehicle_years": (terms.fee_per_vehicle_year, "vehicles")}
     for kind, price in terms.price_per_job.items():
-        prices[kind] = price
-        amounts[kind] = volume(volumes, f"jobs_{name}_{kind}_per_year")
-    charges, credits = contract_lines(
+        prices[kind] = (price, f"jobs_{name}_{kind}_per_year")
+    return contract_cost_lines(
         option,
         f"{name} contract",
-        unit_prices=prices,
-        volumes=amounts,
-        credit_per_breach=terms.credit_per_breach,
-        breaches=volume(volumes, f"breaches_{name}_per_year"),
-        credit_cap=terms.credit_cap,
+        volumes,
+        n,
+        prices=prices,
+        credits=(terms.credit_per_breach, f"breaches_{name}_per_year", terms.credit_cap),
         growth=terms.real_growth,
-        period_years=n,
         note="fee per vehicle-year + price per simulated job; credits per simulated breach",
     )
-    return [charges, credits]
 
 
 def cost_lines(
@@ -197,7 +200,7 @@ def cost_lines(
 ) -> list[CostLine]:
     """Every cost line of ``option`` over years ``0 .. period_years``.
 
-    ``volumes`` maps the metric names of :func:`~models.fleet.periods.volume_metrics` to an
+    ``volumes`` maps the metric names of :func:`volume_metrics` to an
     annual figure (one for every year) or one figure per year ``0 .. period_years``.
     """
     spec = config.options[option]
@@ -220,45 +223,13 @@ def cost_lines(
     )
     shortfall = config.shortfall
     if shortfall.price_per_vehicle_shift > 0:
-        lines.append(
-            activity_line(
-                option,
-                "shortfall cover",
-                unit_cost=shortfall.price_per_vehicle_shift,
-                volume=volume(volumes, "vehicle_shifts_short_per_year"),
-                growth=shortfall.real_growth,
-                period_years=n,
-                note="vehicles hired in for shifts short of vehicles, simulated",
-            )
+        cover = (
+            "shortfall cover",
+            shortfall.price_per_vehicle_shift,
+            "vehicle_shifts_short_per_year",
+            "vehicles hired in for shifts short of vehicles, simulated",
+        )
+        lines += per_volume_lines(
+            option, [cover], volumes, growth=shortfall.real_growth, period_years=n
         )
     return lines
-
-
-def build_lines(
-    config: FleetConfig, period_years: int, options: Iterable[str] | None = None
-) -> Callable[[Mapping[str, Mapping[str, float]]], list[CostLine]]:
-    """``build_lines`` for :func:`models.appraisal.appraise_replications`: one replication's
-    ``{run key: {metric: value}}`` (run keys from :func:`models.fleet.periods.appraisal_runs`)
-    to the cost lines of every option, volumes interpolated over the years."""
-    chosen = list(config.options) if options is None else list(options)
-    return replication_lines(
-        chosen,
-        lambda runs, option: yearly_volumes(runs, option, config, period_years),
-        lambda option, volumes: cost_lines(config, option, volumes, period_years),
-    )
-
-
-def cost_per_vehicle_year(
-    lines: Iterable[CostLine],
-    vehicles_by_year: float | Sequence[float] | np.ndarray,
-    period_years: int,
-    *,
-    maintenance_only: bool = True,
-) -> float:
-    """Levelised cost per vehicle-year: PV of the option's costs / PV of its vehicle-years.
-
-    ``maintenance_only`` (default) leaves out vehicle replacement, which is the same under
-    every option unless vehicle lives differ.
-    """
-    chosen = [ln for ln in lines if not (maintenance_only and ln.name == REPLACEMENT)]
-    return levelised_cost(chosen, vehicles_by_year, period_years)

@@ -52,6 +52,8 @@ from models.fleet.config import (
     OptionSpec,
 )
 from models.kit.arrivals import arrivals, stationary_arrival_times
+from models.kit.observation import Metric, observe
+from models.kit.observation import metric_names as _metric_names
 from models.kit.roster import Roster, RosteredResource, build_roster
 from models.kit.runs import ServiceRun
 from models.kit.statistics import Tally, TimeWeighted
@@ -767,70 +769,170 @@ class _Model:
         return self.metrics()
 
     def metrics(self) -> dict[str, float]:
-        """The figures of the observed window (counts scaled to a year)."""
-        end = self.end
-        per_year = DAYS_PER_YEAR * HOURS_PER_DAY / (end - self.warmup)
-        vehicles = sum(self.counts)
-        out: dict[str, float] = {"vehicles": float(vehicles)}
-        off_mean = self.off_total.mean(end)
-        out["off_road_mean"] = off_mean
-        out["off_road_share"] = _ratio(off_mean, vehicles)
-        out["off_road_p95_daily"] = self.daily_off.quantile(0.95)
-        out["off_road_max_daily"] = self.daily_off.max if self.daily_off.n else math.nan
-        out["availability"] = 1.0 - out["off_road_share"]
-        for c, name in enumerate(self.class_names):
-            mean = self.off_stats[c].mean(end)
-            out[f"off_road_mean_{name}"] = mean
-            out[f"availability_{name}"] = 1.0 - _ratio(mean, self.counts[c])
-        out["shifts_short_per_year"] = sum(self.shifts_short) * per_year
-        out["shift_short_share"] = _ratio(sum(self.shifts_short), sum(self.shifts))
-        out["vehicle_shifts_short_per_year"] = sum(self.vehicle_shifts_short) * per_year
-        hours_short = [s.integral(end) for s in self.short_stats]
-        out["vehicle_hours_short_per_year"] = sum(hours_short) * per_year
-        for c, name in enumerate(self.class_names):
-            out[f"shifts_short_{name}_per_year"] = self.shifts_short[c] * per_year
-            out[f"vehicle_hours_short_{name}_per_year"] = hours_short[c] * per_year
-        jobs_by_kind = [0] * len(self.kinds)
-        for (ws, k), n in self.jobs_started.items():
-            jobs_by_kind[k] += n
-            out[f"jobs_{ws}_{self.kind_names[k]}_per_year"] = n * per_year
-        out["jobs_per_year"] = sum(jobs_by_kind) * per_year
-        out["jobs_per_vehicle_year"] = _ratio(out["jobs_per_year"], vehicles)
-        for k, name in enumerate(self.kind_names):
-            out[f"jobs_{name}_per_year"] = jobs_by_kind[k] * per_year
-            tally = self.turnaround[k]
-            target = self.kinds[k].turnaround_target_hours
-            out[f"turnaround_mean_hours_{name}"] = tally.mean
-            out[f"turnaround_p90_hours_{name}"] = tally.quantile(0.9)
-            out[f"turnaround_within_target_{name}"] = (
-                tally.share_at_most(target) if tally.n else math.nan
-            )
-        out["mobile_jobs_per_year"] = self.mobile_jobs * per_year
-        out["parts_waits_per_year"] = self.parts_waits * per_year
-        out["breaches_per_year"] = sum(self.breaches.values()) * per_year
-        busy = on_duty = queue = 0.0
-        for ws in self.workshops.values():
-            out[f"breaches_{ws.name}_per_year"] = self.breaches[ws.name] * per_year
-            out[f"breach_share_{ws.name}"] = (
-                _ratio(self.breaches[ws.name], self.contract_jobs[ws.name])
-                if ws.contractor
-                else math.nan
-            )
-            for skill, technicians in ws.technicians.items():
-                out[f"utilisation_{ws.name}_{skill}"] = technicians.utilisation(end)
-                out[f"queue_mean_{ws.name}_{skill}"] = technicians.mean_queue(end)
-                busy += technicians.busy_hours(end)
-                on_duty += technicians.on_duty_hours(end)
-                queue += technicians.mean_queue(end)
-            for bay, resource in ws.bays.items():
-                out[f"bay_utilisation_{ws.name}_{bay}"] = resource.utilisation(end)
-                out[f"bay_queue_mean_{ws.name}_{bay}"] = resource.mean_queue(end)
-            if ws.mobile is not None:
-                out[f"mobile_utilisation_{ws.name}"] = ws.mobile.utilisation(end)
-        out["workshop_utilisation"] = _ratio(busy, on_duty)
-        out["workshop_queue_mean"] = queue
-        out["other_customer_jobs_per_year"] = self.other_jobs * per_year
-        return {name: value for name, value in out.items() if not math.isnan(value)}
+        """The figures of the observed window (counts scaled to a year); a figure with no
+        observation in the window is left out rather than reported as NaN."""
+        window = _Window(self, self.end, DAYS_PER_YEAR * HOURS_PER_DAY / (self.end - self.warmup))
+        return observe(_metrics(self.run.config, self.run.option), window, drop_nan=True)
+
+
+@dataclass(frozen=True)
+class _Window:
+    """What the metrics are read from at the end of the run."""
+
+    model: _Model
+    end: float
+    per_year: float
+
+    @property
+    def vehicles(self) -> int:
+        return sum(self.model.counts)
+
+    def off_road_share(self) -> float:
+        return _ratio(self.model.off_total.mean(self.end), self.vehicles)
+
+    def jobs_of_kind(self, k: int) -> int:
+        return sum(n for (_, kind), n in self.model.jobs_started.items() if kind == k)
+
+    def jobs_per_year(self) -> float:
+        return sum(self.model.jobs_started.values()) * self.per_year
+
+
+def _workshop_totals(w: _Window) -> tuple[float, float, float]:
+    """Busy and on-duty technician-hours and the mean queue, over every workshop and skill."""
+    busy = on_duty = queue = 0.0
+    for ws in w.model.workshops.values():
+        for technicians in ws.technicians.values():
+            busy += technicians.busy_hours(w.end)
+            on_duty += technicians.on_duty_hours(w.end)
+            queue += technicians.mean_queue(w.end)
+    return busy, on_duty, queue
+
+
+def _class_metrics(c: int, name: str) -> list[Metric[_Window]]:
+    return [
+        Metric(f"off_road_mean_{name}", lambda w: w.model.off_stats[c].mean(w.end)),
+        Metric(
+            f"availability_{name}",
+            lambda w: 1.0 - _ratio(w.model.off_stats[c].mean(w.end), w.model.counts[c]),
+        ),
+    ]
+
+
+def _class_short_metrics(c: int, name: str) -> list[Metric[_Window]]:
+    return [
+        Metric(f"shifts_short_{name}_per_year", lambda w: w.model.shifts_short[c] * w.per_year),
+        Metric(
+            f"vehicle_hours_short_{name}_per_year",
+            lambda w: w.model.short_stats[c].integral(w.end) * w.per_year,
+        ),
+    ]
+
+
+def _kind_metrics(k: int, name: str) -> list[Metric[_Window]]:
+    def within_target(w: _Window) -> float:
+        tally = w.model.turnaround[k]
+        return (
+            tally.share_at_most(w.model.kinds[k].turnaround_target_hours) if tally.n else math.nan
+        )
+
+    return [
+        Metric(f"jobs_{name}_per_year", lambda w: w.jobs_of_kind(k) * w.per_year),
+        Metric(f"turnaround_mean_hours_{name}", lambda w: w.model.turnaround[k].mean),
+        Metric(f"turnaround_p90_hours_{name}", lambda w: w.model.turnaround[k].quantile(0.9)),
+        Metric(f"turnaround_within_target_{name}", within_target),
+    ]
+
+
+def _resource_metrics(
+    prefix: str, suffix: str, resource: Callable[[_Window], RosteredResource]
+) -> list[Metric[_Window]]:
+    """``{prefix}utilisation_{suffix}`` and ``{prefix}queue_mean_{suffix}`` of a resource."""
+    return [
+        Metric(f"{prefix}utilisation_{suffix}", lambda w: resource(w).utilisation(w.end)),
+        Metric(f"{prefix}queue_mean_{suffix}", lambda w: resource(w).mean_queue(w.end)),
+    ]
+
+
+def _workshop_metrics(name: str, spec: Any) -> list[Metric[_Window]]:
+    def breach_share(w: _Window) -> float:
+        m = w.model
+        if not m.workshops[name].contractor:
+            return math.nan
+        return _ratio(m.breaches[name], m.contract_jobs[name])
+
+    def technicians(skill: str) -> Callable[[_Window], RosteredResource]:
+        return lambda w: w.model.workshops[name].technicians[skill]
+
+    def bays(bay: str) -> Callable[[_Window], RosteredResource]:
+        return lambda w: w.model.workshops[name].bays[bay]
+
+    def mobile(w: _Window) -> float:
+        units = w.model.workshops[name].mobile
+        assert units is not None
+        return units.utilisation(w.end)
+
+    metrics = [
+        Metric(f"breaches_{name}_per_year", lambda w: w.model.breaches[name] * w.per_year),
+        Metric(f"breach_share_{name}", breach_share),
+    ]
+    for skill, roster in spec.technicians.items():
+        if build_roster(roster).max_capacity > 0:
+            metrics += _resource_metrics("", f"{name}_{skill}", technicians(skill))
+    for bay in spec.bays:
+        metrics += _resource_metrics("bay_", f"{name}_{bay}", bays(bay))
+    if build_roster(spec.mobile_units).max_capacity > 0:
+        metrics.append(Metric(f"mobile_utilisation_{name}", mobile))
+    return metrics
+
+
+def _jobs_started(ws: str, k: int, kind: str) -> Metric[_Window]:
+    return Metric(f"jobs_{ws}_{kind}_per_year", lambda w: w.model.jobs_started[ws, k] * w.per_year)
+
+
+def _metrics(config: FleetConfig, option: str) -> list[Metric[_Window]]:
+    """Every metric of ``option``, in the order :func:`simulate` returns them."""
+    spec = config.options[option]
+    return [
+        Metric("vehicles", lambda w: float(w.vehicles)),
+        Metric("off_road_mean", lambda w: w.model.off_total.mean(w.end)),
+        Metric("off_road_share", _Window.off_road_share),
+        Metric("off_road_p95_daily", lambda w: w.model.daily_off.quantile(0.95)),
+        Metric(
+            "off_road_max_daily",
+            lambda w: w.model.daily_off.max if w.model.daily_off.n else math.nan,
+        ),
+        Metric("availability", lambda w: 1.0 - w.off_road_share()),
+        *(m for c, name in enumerate(config.vehicles) for m in _class_metrics(c, name)),
+        Metric("shifts_short_per_year", lambda w: sum(w.model.shifts_short) * w.per_year),
+        Metric(
+            "shift_short_share",
+            lambda w: _ratio(sum(w.model.shifts_short), sum(w.model.shifts)),
+        ),
+        Metric(
+            "vehicle_shifts_short_per_year",
+            lambda w: sum(w.model.vehicle_shifts_short) * w.per_year,
+        ),
+        Metric(
+            "vehicle_hours_short_per_year",
+            lambda w: sum([s.integral(w.end) for s in w.model.short_stats]) * w.per_year,
+        ),
+        *(m for c, name in enumerate(config.vehicles) for m in _class_short_metrics(c, name)),
+        *(
+            _jobs_started(ws, k, kind)
+            for ws in spec.workshops
+            for k, kind in enumerate(config.jobs)
+        ),
+        Metric("jobs_per_year", _Window.jobs_per_year),
+        Metric("jobs_per_vehicle_year", lambda w: _ratio(w.jobs_per_year(), w.vehicles)),
+        *(m for k, name in enumerate(config.jobs) for m in _kind_metrics(k, name)),
+        Metric("mobile_jobs_per_year", lambda w: w.model.mobile_jobs * w.per_year),
+        Metric("parts_waits_per_year", lambda w: w.model.parts_waits * w.per_year),
+        Metric("breaches_per_year", lambda w: sum(w.model.breaches.values()) * w.per_year),
+        *(m for name, ws in spec.workshops.items() for m in _workshop_metrics(name, ws)),
+        Metric("workshop_utilisation", lambda w: _ratio(*_workshop_totals(w)[:2])),
+        Metric("workshop_queue_mean", lambda w: _workshop_totals(w)[2]),
+        Metric("other_customer_jobs_per_year", lambda w: w.model.other_jobs * w.per_year),
+    ]
 
 
 def _ratio(numerator: float, denominator: float) -> float:
@@ -901,43 +1003,4 @@ def metric_names(config: FleetConfig, option: str) -> list[str]:
     """
     if option not in config.options:
         raise ValueError(f"no fleet option {option!r} (options: {', '.join(config.options)})")
-    spec = config.options[option]
-    names = [
-        "vehicles",
-        "off_road_mean",
-        "off_road_share",
-        "off_road_p95_daily",
-        "off_road_max_daily",
-        "availability",
-    ]
-    for c in config.vehicles:
-        names += [f"off_road_mean_{c}", f"availability_{c}"]
-    names += [
-        "shifts_short_per_year",
-        "shift_short_share",
-        "vehicle_shifts_short_per_year",
-        "vehicle_hours_short_per_year",
-    ]
-    for c in config.vehicles:
-        names += [f"shifts_short_{c}_per_year", f"vehicle_hours_short_{c}_per_year"]
-    names += job_volume_metrics(config, option)
-    names += ["jobs_per_year", "jobs_per_vehicle_year"]
-    for kind in config.jobs:
-        names += [
-            f"jobs_{kind}_per_year",
-            f"turnaround_mean_hours_{kind}",
-            f"turnaround_p90_hours_{kind}",
-            f"turnaround_within_target_{kind}",
-        ]
-    names += ["mobile_jobs_per_year", "parts_waits_per_year", "breaches_per_year"]
-    for ws_name, ws in spec.workshops.items():
-        names += [f"breaches_{ws_name}_per_year", f"breach_share_{ws_name}"]
-        for skill, roster in ws.technicians.items():
-            if build_roster(roster).max_capacity > 0:
-                names += [f"utilisation_{ws_name}_{skill}", f"queue_mean_{ws_name}_{skill}"]
-        for bay in ws.bays:
-            names += [f"bay_utilisation_{ws_name}_{bay}", f"bay_queue_mean_{ws_name}_{bay}"]
-        if build_roster(ws.mobile_units).max_capacity > 0:
-            names.append(f"mobile_utilisation_{ws_name}")
-    names += ["workshop_utilisation", "workshop_queue_mean", "other_customer_jobs_per_year"]
-    return names
+    return _metric_names(_metrics(config, option))

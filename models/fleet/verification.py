@@ -15,11 +15,13 @@ replications *and* the relative difference is within the tolerance.
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 
 from models.fleet.config import FleetConfig
 from models.fleet.model import HOURS_PER_YEAR, FleetRun, simulate
-from models.kit.checks import VerificationCheck, simulated_intervals
+from models.kit.checks import Expected, VerificationCheck, analytic_check, verification_table
 from models.kit.queueing import machine_repair
 
 __all__ = [
@@ -64,6 +66,7 @@ def machine_repair_run(
                 }
             },
             "period": {"warmup_days": warmup_days, "window_days": window_days},
+            "business_as_usual": "verification",
             "options": {
                 "verification": {
                     "label": "Verification",
@@ -93,31 +96,13 @@ def _parameters(run: FleetRun) -> tuple[int, float, float, int]:
     return unit.count, unit.failure_rate / HOURS_PER_YEAR, 1.0 / labour.mean, technicians
 
 
-def _checks(
-    run: FleetRun,
-    analytic: dict[str, float],
-    name: str,
-    description: str,
-    *,
-    replications: int,
-    seed: int,
-    jobs: int | None,
-    tolerance: float,
-) -> list[VerificationCheck]:
-    """One check per metric of ``analytic`` (availability, mean off the road)."""
-    intervals = simulated_intervals(
-        simulate, run, list(analytic), replications=replications, seed=seed, jobs=jobs
-    )
-    what = {"availability": "availability = mean up / N", "off_road_mean": "mean off the road"}
+_WHAT = {"availability": "availability = mean up / N", "off_road_mean": "mean off the road"}
+
+
+def _expected(name: str, description: str, analytic: dict[str, float]) -> list[Expected]:
+    """One expectation per metric of ``analytic`` (availability, mean off the road)."""
     return [
-        VerificationCheck(
-            name=name,
-            description=f"{description}; {what[metric]}",
-            metric=metric,
-            analytic=value,
-            simulated=intervals[metric],
-            tolerance=tolerance,
-        )
+        Expected(name, f"{description}; {_WHAT[metric]}", metric, value)
         for metric, value in analytic.items()
     ]
 
@@ -130,54 +115,35 @@ def _describe(run: FleetRun) -> str:
     )
 
 
-def check_machine_repair(
-    run: FleetRun | None = None,
-    *,
-    replications: int = 10,
-    seed: int = 2013,
-    jobs: int | None = 1,
-    tolerance: float = 0.03,
-) -> list[VerificationCheck]:
+@analytic_check(simulate, machine_repair_run, replications=10, tolerance=0.03)
+def check_machine_repair(run: FleetRun) -> list[Expected]:
     """Availability and mean vehicles off the road against M/M/c//N (two checks)."""
-    run = machine_repair_run() if run is None else run
     model = machine_repair(*_parameters(run))
-    return _checks(
-        run,
-        {"availability": model.availability, "off_road_mean": model.mean_down},
+    return _expected(
         "Machine repair",
         f"{_describe(run)} (busy {model.mean_repairers_busy / model.repairers:.0%})",
-        replications=replications,
-        seed=seed,
-        jobs=jobs,
-        tolerance=tolerance,
+        {"availability": model.availability, "off_road_mean": model.mean_down},
     )
 
 
-def check_independent_units(
-    run: FleetRun | None = None,
-    *,
-    replications: int = 10,
-    seed: int = 2013,
-    jobs: int | None = 1,
-    tolerance: float = 0.03,
-) -> list[VerificationCheck]:
+@analytic_check(
+    simulate,
+    partial(machine_repair_run, technicians=200, window_days=400),
+    replications=10,
+    tolerance=0.03,
+)
+def check_independent_units(run: FleetRun) -> list[Expected]:
     """With at least as many technicians as vehicles nobody queues: each vehicle is up a share
     ``mu / (lambda + mu)`` of the time and the mean off the road is ``N lambda / (lambda + mu)``
     (the independent-unit formula)."""
-    run = machine_repair_run(technicians=200, window_days=400) if run is None else run
     n, lam, mu, c = _parameters(run)
     if c < n:
         raise ValueError(f"the independent-unit formula needs technicians >= vehicles ({c} < {n})")
     share_up = mu / (lam + mu)
-    return _checks(
-        run,
-        {"availability": share_up, "off_road_mean": n * (1.0 - share_up)},
+    return _expected(
         "Independent units",
         _describe(run),
-        replications=replications,
-        seed=seed,
-        jobs=jobs,
-        tolerance=tolerance,
+        {"availability": share_up, "off_road_mean": n * (1.0 - share_up)},
     )
 
 
@@ -187,9 +153,9 @@ def verify(
     """All checks with their default configurations, one row each (report appendix).
 
     ``replications=None`` uses each check's default (a few seconds of simulation in all)."""
-    extra = {} if replications is None else {"replications": replications}
-    checks = [
-        *check_machine_repair(seed=seed, jobs=jobs, **extra),
-        *check_independent_units(seed=seed, jobs=jobs, **extra),
-    ]
-    return pd.DataFrame([c.as_row() for c in checks])
+    return verification_table(
+        (check_machine_repair, check_independent_units),
+        replications=replications,
+        seed=seed,
+        jobs=jobs,
+    )

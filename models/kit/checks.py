@@ -9,15 +9,24 @@ the interval *and* the relative difference is within the tolerance.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import pandas as pd
 
 from models.kit.output_analysis import Interval, confidence_interval
 from models.kit.replications import run_replications
 from models.kit.streams import Streams
 
-__all__ = ["VerificationCheck", "simulated_intervals"]
+__all__ = [
+    "Expected",
+    "VerificationCheck",
+    "analytic_check",
+    "compare_with_analytic",
+    "simulated_intervals",
+    "verification_table",
+]
 
 
 @dataclass(frozen=True)
@@ -89,3 +98,103 @@ def simulated_intervals(
             raise RuntimeError(f"metric {metric!r} missing from some replications")
         out[metric] = confidence_interval(values)
     return out
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What one check expects: its name and description, the metric and its analytic value."""
+
+    name: str
+    description: str
+    metric: str
+    analytic: float
+
+
+def compare_with_analytic(
+    simulate: Callable[[Any, Streams], Mapping[str, float]],
+    run: Any,
+    expected: Sequence[Expected],
+    replications: int,
+    seed: int,
+    jobs: int | None,
+    tolerance: float,
+) -> list[VerificationCheck]:
+    """One :class:`VerificationCheck` per entry of ``expected``, all from one set of
+    ``replications`` of ``run`` (each metric's interval is computed once)."""
+    metrics = list(dict.fromkeys(e.metric for e in expected))
+    intervals = simulated_intervals(
+        simulate, run, metrics, replications=replications, seed=seed, jobs=jobs
+    )
+    return [
+        VerificationCheck(
+            name=e.name,
+            description=e.description,
+            metric=e.metric,
+            analytic=e.analytic,
+            simulated=intervals[e.metric],
+            tolerance=tolerance,
+        )
+        for e in expected
+    ]
+
+
+def analytic_check(
+    simulate: Callable[[Any, Streams], Mapping[str, float]],
+    default_run: Callable[[], Any],
+    *,
+    replications: int,
+    tolerance: float,
+) -> Callable[[Callable[[Any], Any]], Callable[..., Any]]:
+    """Make a check of ``expected(run) -> Expected | list[Expected]``: the check is
+    ``check(run=None, *, replications=, seed=2013, jobs=1, tolerance=)``, runs ``default_run()``
+    when ``run`` is ``None`` and gives one :class:`VerificationCheck` (or a list of them, as
+    ``expected`` gives one or a list) from :func:`compare_with_analytic`."""
+    default_replications = replications
+    default_tolerance = tolerance
+
+    def decorate(expected_of: Callable[[Any], Any]) -> Callable[..., Any]:
+        def check(
+            run: Any = None,
+            *,
+            replications: int = default_replications,
+            seed: int = 2013,
+            jobs: int | None = 1,
+            tolerance: float = default_tolerance,
+        ) -> VerificationCheck | list[VerificationCheck]:
+            run = default_run() if run is None else run
+            expected = expected_of(run)
+            one = isinstance(expected, Expected)
+            checks = compare_with_analytic(
+                simulate, run, [expected] if one else expected, replications, seed, jobs, tolerance
+            )
+            return checks[0] if one else checks
+
+        check.__name__ = expected_of.__name__
+        check.__qualname__ = expected_of.__qualname__
+        check.__doc__ = expected_of.__doc__
+        check.__module__ = expected_of.__module__
+        return check
+
+    return decorate
+
+
+def verification_table(
+    checks: Iterable[Callable[..., Any]],
+    *,
+    replications: int | None,
+    seed: int,
+    jobs: int | None,
+    deterministic: Iterable[Callable[..., Any]] = (),
+) -> pd.DataFrame:
+    """A service's ``verify``: each of ``checks`` run with ``seed`` and ``jobs`` (and
+    ``replications``, unless ``None``: each check's own default), then each of ``deterministic``
+    with ``seed`` and ``jobs`` only; one :meth:`VerificationCheck.as_row` per check made, in
+    order."""
+    options = {} if replications is None else {"replications": replications}
+    results = [check(seed=seed, jobs=jobs, **options) for check in checks]
+    results += [check(seed=seed, jobs=jobs) for check in deterministic]
+    rows = []
+    for result in results:
+        made = [result] if isinstance(result, VerificationCheck) else result
+        rows += [c.as_row() for c in made]
+    return pd.DataFrame(rows)

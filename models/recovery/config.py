@@ -23,7 +23,7 @@ import math
 from collections.abc import Iterable
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from models.costing import (
     AssetSpec,
@@ -36,6 +36,8 @@ from models.costing import (
 from models.kit.arrivals import ArrivalProfile
 from models.kit.distributions import DistributionSpec, NonNegativeNumber, PositiveNumber
 from models.kit.roster import RosterSpec, ShiftSpec, build_roster
+from models.section import STRICT, Name, ServiceSection, Share
+from models.section import check_shares as _check_shares
 
 __all__ = [
     "PRIORITIES",
@@ -69,27 +71,16 @@ __all__ = [
     "build_roster",
 ]
 
+
+class _Model(BaseModel):
+    """Base of the section's parts (:data:`models.section.STRICT`)."""
+
+    model_config = STRICT
+
+
 Priority = Literal["urgent", "routine"]
 PRIORITIES: tuple[str, ...] = ("urgent", "routine")
 """Priorities in dispatch order (urgent jobs are served first; FIFO within a priority)."""
-
-Share = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
-Name = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_\-]+$")]
-
-_SHARE_TOLERANCE = 1e-6
-
-
-class _Model(BaseModel):
-    """Base: unknown keys refused, immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _check_shares(label: str, shares: dict[str, float]) -> None:
-    total = math.fsum(shares.values())
-    if abs(total - 1.0) > _SHARE_TOLERANCE:
-        parts = ", ".join(f"{k} {v:g}" for k, v in shares.items())
-        raise ValueError(f"{label} shares must add up to 1 (got {total:.6g}: {parts})")
 
 
 # --------------------------------------------------------------------------- demand
@@ -413,7 +404,7 @@ class ServiceStandard(_Model):
     routine_within_target: Share = 0.9
 
 
-class RecoveryConfig(_Model):
+class RecoveryConfig(ServiceSection, _Model):
     """The ``recovery:`` section of a scenario."""
 
     demand: DemandSpec
@@ -421,6 +412,11 @@ class RecoveryConfig(_Model):
     period: PeriodSpec = PeriodSpec()
     standard: ServiceStandard = ServiceStandard()
     options: Annotated[dict[Name, OptionSpec], Field(min_length=1)]
+
+    @property
+    def demand_growth(self) -> float:
+        """Compound change of demand a year (the ``demand:`` growth)."""
+        return self.demand.growth_per_year
 
     @model_validator(mode="after")
     def _options_fit_demand(self) -> RecoveryConfig:

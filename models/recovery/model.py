@@ -36,6 +36,8 @@ import simpy
 
 from models.kit.arrivals import arrivals, poisson_arrival_times, stationary_arrival_times
 from models.kit.distributions import Empirical, Uniform
+from models.kit.observation import Metric, observe
+from models.kit.observation import metric_names as _metric_names
 from models.kit.roster import RosteredResource
 from models.kit.runs import ServiceRun
 from models.kit.statistics import Tally, TimeWeighted
@@ -555,64 +557,113 @@ class _Model:
         return self.metrics()
 
     def metrics(self) -> dict[str, float]:
-        """The figures of the observed window (counts scaled to a year)."""
-        end = self.end
-        window_days = (end - self.warmup) / HOURS_PER_DAY
-        per_year = DAYS_PER_YEAR / window_days
-        c = self.counts
-        out: dict[str, float] = {
-            "requests_per_year": c.requests * per_year,
-            "jobs_per_year": c.requests * per_year,
-            "attendance_mean_hours": self.attendance_all.mean,
-            "attendance_p90_hours": self.attendance_all.quantile(0.9),
-            "attendance_within_target": _ratio(sum(c.within_target), self.attendance_all.n),
-        }
-        for p, name in enumerate(PRIORITIES):
-            tally = self.attendance[p]
-            out[f"jobs_{name}_per_year"] = c.requests_by_priority[p] * per_year
-            out[f"attendance_mean_hours_{name}"] = tally.mean
-            out[f"attendance_p90_hours_{name}"] = tally.quantile(0.9)
-            out[f"attendance_within_target_{name}"] = _ratio(c.within_target[p], tally.n)
-        out["service_credits_per_year"] = c.breaches * per_year
-        out["contract_breach_share"] = (
-            _ratio(c.breaches, self.attendance_all.n) if self.contract_targets else 0.0
-        )
-        busy_hours = on_duty_hours = 0.0
-        for trucks in self.trucks:
-            if trucks is not None:
-                busy_hours += trucks.busy_hours(end)
-                on_duty_hours += trucks.on_duty_hours(end)
-        out["truck_utilisation"] = _ratio(busy_hours, on_duty_hours)
-        out["other_client_jobs_per_year"] = c.other_client_jobs * per_year
-        out["pound_occupancy_mean"] = self.total_stats.mean(end)
-        out["pound_occupancy_peak"] = self.total_stats.max
-        for i, name in enumerate(self.site_names):
-            out[f"pound_occupancy_mean_{name}"] = self.site_stats[i].mean(end)
-            out[f"pound_occupancy_peak_{name}"] = self.site_stats[i].max
-        out["vehicle_days_per_year"] = self.total_stats.mean(end) * DAYS_PER_YEAR
-        out["days_over_capacity_per_year"] = c.overflow_days * per_year
-        out["overflow_vehicles_per_year"] = c.overflow * per_year
-        out["overflow_share"] = _ratio(c.overflow, c.admitted)
-        out["overflow_vehicle_days_per_year"] = self.overflow_stats.mean(end) * DAYS_PER_YEAR
-        out["exams_per_year"] = c.exams * per_year
-        out["exam_wait_mean_hours"] = self.exam_wait.mean
-        out["examiner_utilisation"] = (
-            self.examiners.utilisation(end) if self.needs_exam else math.nan
-        )
-        out["collected_per_year"] = c.collected * per_year
-        out["disposed_per_year"] = c.disposed * per_year
-        out["paid_removals_per_year"] = c.paid_removals * per_year
-        out["paid_storage_days_per_year"] = c.paid_storage_days * per_year
-        out["paid_disposals_per_year"] = c.paid_disposals * per_year
-        charges = self.run.config.charges
-        out["income_per_year"] = (
-            charges.removal * out["paid_removals_per_year"]
-            + charges.storage_per_day * out["paid_storage_days_per_year"]
-            + charges.disposal * out["paid_disposals_per_year"]
-        )
-        # a figure with no observation in the window (e.g. attendance with zero demand) is left
-        # out rather than reported as NaN, which run_replications refuses
-        return {name: value for name, value in out.items() if not math.isnan(value)}
+        """The figures of the observed window (counts scaled to a year); a figure with no
+        observation in the window (e.g. attendance with zero demand) is left out rather than
+        reported as NaN, which run_replications refuses."""
+        window_days = (self.end - self.warmup) / HOURS_PER_DAY
+        window = _Window(self, self.counts, self.end, DAYS_PER_YEAR / window_days)
+        return observe(_metrics(self.run.config, self.run.option), window, drop_nan=True)
+
+
+@dataclass(frozen=True)
+class _Window:
+    """What the metrics are read from at the end of the run."""
+
+    model: _Model
+    c: _Counters
+    end: float
+    per_year: float
+
+
+def _truck_utilisation(w: _Window) -> float:
+    busy_hours = on_duty_hours = 0.0
+    for trucks in w.model.trucks:
+        if trucks is not None:
+            busy_hours += trucks.busy_hours(w.end)
+            on_duty_hours += trucks.on_duty_hours(w.end)
+    return _ratio(busy_hours, on_duty_hours)
+
+
+def _income(w: _Window) -> float:
+    charges = w.model.run.config.charges
+    c = w.c
+    return (
+        charges.removal * (c.paid_removals * w.per_year)
+        + charges.storage_per_day * (c.paid_storage_days * w.per_year)
+        + charges.disposal * (c.paid_disposals * w.per_year)
+    )
+
+
+def _per_year(count: str) -> Callable[[_Window], float]:
+    """A count of the window (an attribute of the counts) scaled to a year."""
+    return lambda w: getattr(w.c, count) * w.per_year
+
+
+def _priority_metrics(p: int, name: str) -> list[Metric[_Window]]:
+    return [
+        Metric(f"jobs_{name}_per_year", lambda w: w.c.requests_by_priority[p] * w.per_year),
+        Metric(f"attendance_mean_hours_{name}", lambda w: w.model.attendance[p].mean),
+        Metric(f"attendance_p90_hours_{name}", lambda w: w.model.attendance[p].quantile(0.9)),
+        Metric(
+            f"attendance_within_target_{name}",
+            lambda w: _ratio(w.c.within_target[p], w.model.attendance[p].n),
+        ),
+    ]
+
+
+def _site_metrics(i: int, name: str) -> list[Metric[_Window]]:
+    return [
+        Metric(f"pound_occupancy_mean_{name}", lambda w: w.model.site_stats[i].mean(w.end)),
+        Metric(f"pound_occupancy_peak_{name}", lambda w: w.model.site_stats[i].max),
+    ]
+
+
+def _metrics(config: RecoveryConfig, option: str) -> list[Metric[_Window]]:
+    """Every metric of ``option``, in the order :func:`simulate` returns them."""
+    sites = config.options[option].storage.sites
+    return [
+        Metric("requests_per_year", _per_year("requests")),
+        Metric("jobs_per_year", _per_year("requests")),
+        Metric("attendance_mean_hours", lambda w: w.model.attendance_all.mean),
+        Metric("attendance_p90_hours", lambda w: w.model.attendance_all.quantile(0.9)),
+        Metric(
+            "attendance_within_target",
+            lambda w: _ratio(sum(w.c.within_target), w.model.attendance_all.n),
+        ),
+        *(m for p, name in enumerate(PRIORITIES) for m in _priority_metrics(p, name)),
+        Metric("service_credits_per_year", _per_year("breaches")),
+        Metric(
+            "contract_breach_share",
+            lambda w: (
+                _ratio(w.c.breaches, w.model.attendance_all.n) if w.model.contract_targets else 0.0
+            ),
+        ),
+        Metric("truck_utilisation", _truck_utilisation),
+        Metric("other_client_jobs_per_year", _per_year("other_client_jobs")),
+        Metric("pound_occupancy_mean", lambda w: w.model.total_stats.mean(w.end)),
+        Metric("pound_occupancy_peak", lambda w: w.model.total_stats.max),
+        *(m for i, name in enumerate(sites) for m in _site_metrics(i, name)),
+        Metric("vehicle_days_per_year", lambda w: w.model.total_stats.mean(w.end) * DAYS_PER_YEAR),
+        Metric("days_over_capacity_per_year", _per_year("overflow_days")),
+        Metric("overflow_vehicles_per_year", _per_year("overflow")),
+        Metric("overflow_share", lambda w: _ratio(w.c.overflow, w.c.admitted)),
+        Metric(
+            "overflow_vehicle_days_per_year",
+            lambda w: w.model.overflow_stats.mean(w.end) * DAYS_PER_YEAR,
+        ),
+        Metric("exams_per_year", _per_year("exams")),
+        Metric("exam_wait_mean_hours", lambda w: w.model.exam_wait.mean),
+        Metric(
+            "examiner_utilisation",
+            lambda w: w.model.examiners.utilisation(w.end) if w.model.needs_exam else math.nan,
+        ),
+        Metric("collected_per_year", _per_year("collected")),
+        Metric("disposed_per_year", _per_year("disposed")),
+        Metric("paid_removals_per_year", _per_year("paid_removals")),
+        Metric("paid_storage_days_per_year", _per_year("paid_storage_days")),
+        Metric("paid_disposals_per_year", _per_year("paid_disposals")),
+        Metric("income_per_year", _income),
+    ]
 
 
 def _other_client_starter(
@@ -708,44 +759,4 @@ def metric_names(config: RecoveryConfig, option: str) -> list[str]:
     """
     if option not in config.options:
         raise ValueError(f"no recovery option {option!r} (options: {', '.join(config.options)})")
-    names = [
-        "requests_per_year",
-        "jobs_per_year",
-        "attendance_mean_hours",
-        "attendance_p90_hours",
-        "attendance_within_target",
-    ]
-    for p in PRIORITIES:
-        names += [
-            f"jobs_{p}_per_year",
-            f"attendance_mean_hours_{p}",
-            f"attendance_p90_hours_{p}",
-            f"attendance_within_target_{p}",
-        ]
-    names += [
-        "service_credits_per_year",
-        "contract_breach_share",
-        "truck_utilisation",
-        "other_client_jobs_per_year",
-        "pound_occupancy_mean",
-        "pound_occupancy_peak",
-    ]
-    for site in config.options[option].storage.sites:
-        names += [f"pound_occupancy_mean_{site}", f"pound_occupancy_peak_{site}"]
-    names += [
-        "vehicle_days_per_year",
-        "days_over_capacity_per_year",
-        "overflow_vehicles_per_year",
-        "overflow_share",
-        "overflow_vehicle_days_per_year",
-        "exams_per_year",
-        "exam_wait_mean_hours",
-        "examiner_utilisation",
-        "collected_per_year",
-        "disposed_per_year",
-        "paid_removals_per_year",
-        "paid_storage_days_per_year",
-        "paid_disposals_per_year",
-        "income_per_year",
-    ]
-    return names
+    return _metric_names(_metrics(config, option))

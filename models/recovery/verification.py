@@ -24,8 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from models.kit.checks import VerificationCheck, simulated_intervals
-from models.kit.output_analysis import Interval
+from models.kit.checks import Expected, VerificationCheck, analytic_check, verification_table
 from models.kit.queueing import erlang_b, mg_infinity, mmc
 from models.recovery.analytic import expected_stay_hours
 from models.recovery.config import RecoveryConfig
@@ -90,6 +89,7 @@ def _config(
                 "disposed_paid_share": 0,
             },
             "period": {"warmup_days": warmup_days, "window_days": window_days},
+            "business_as_usual": "verification",
             "options": {
                 "verification": {
                     "label": "Verification",
@@ -199,33 +199,18 @@ def erlang_b_run(
     return RecoveryRun(config, "verification")
 
 
-def _simulated(
-    run: RecoveryRun, metric: str, replications: int, seed: int, jobs: int | None
-) -> Interval:
-    return simulated_intervals(
-        simulate, run, [metric], replications=replications, seed=seed, jobs=jobs
-    )[metric]
-
-
 def _rate(run: RecoveryRun) -> float:
     return run.config.demand.annual_vehicles / HOURS_PER_YEAR
 
 
-def check_erlang_c(
-    run: RecoveryRun | None = None,
-    *,
-    replications: int = 40,
-    seed: int = 2013,
-    jobs: int | None = 1,
-    tolerance: float = 0.03,
-) -> VerificationCheck:
+@analytic_check(simulate, erlang_c_run, replications=40, tolerance=0.03)
+def check_erlang_c(run: RecoveryRun) -> Expected:
     """Mean attendance time against Erlang C's mean wait ``Wq`` (M/M/c)."""
-    run = erlang_c_run() if run is None else run
     category = next(iter(run.config.demand.categories.values()))
     trucks = run.spec.recovery.trucks["all"]
     assert isinstance(trucks, int)
     queue = mmc(_rate(run), 1.0 / category.on_scene_time.mean, trucks)
-    return VerificationCheck(
+    return Expected(
         name="Erlang C",
         description=(
             f"M/M/{trucks}: {_rate(run):g} requests/h, exponential jobs of "
@@ -234,25 +219,16 @@ def check_erlang_c(
         ),
         metric="attendance_mean_hours",
         analytic=queue.mean_wait,
-        simulated=_simulated(run, "attendance_mean_hours", replications, seed, jobs),
-        tolerance=tolerance,
     )
 
 
-def check_mg_infinity(
-    run: RecoveryRun | None = None,
-    *,
-    replications: int = 10,
-    seed: int = 2013,
-    jobs: int | None = 1,
-    tolerance: float = 0.03,
-) -> VerificationCheck:
+@analytic_check(simulate, mg_infinity_run, replications=10, tolerance=0.03)
+def check_mg_infinity(run: RecoveryRun) -> Expected:
     """Mean pound occupancy against M/G/infinity (arrival rate x mean stay)."""
-    run = mg_infinity_run() if run is None else run
     category = next(iter(run.config.demand.categories.values()))
     stay = expected_stay_hours(category)
     model = mg_infinity(_rate(run), stay)
-    return VerificationCheck(
+    return Expected(
         name="M/G/infinity",
         description=(
             f"{_rate(run):g} vehicles/h, mean stay {stay:.1f} h (general: capped lognormal "
@@ -260,26 +236,17 @@ def check_mg_infinity(
         ),
         metric="pound_occupancy_mean",
         analytic=model.mean,
-        simulated=_simulated(run, "pound_occupancy_mean", replications, seed, jobs),
-        tolerance=tolerance,
     )
 
 
-def check_erlang_b(
-    run: RecoveryRun | None = None,
-    *,
-    replications: int = 20,
-    seed: int = 2013,
-    jobs: int | None = 1,
-    tolerance: float = 0.05,
-) -> VerificationCheck:
+@analytic_check(simulate, erlang_b_run, replications=20, tolerance=0.05)
+def check_erlang_b(run: RecoveryRun) -> Expected:
     """Share of vehicles sent to overflow against Erlang B (M/G/c/c blocking)."""
-    run = erlang_b_run() if run is None else run
     category = next(iter(run.config.demand.categories.values()))
     site = next(iter(run.spec.storage.sites.values()))
     assert site.capacity is not None
     load = _rate(run) * expected_stay_hours(category)
-    return VerificationCheck(
+    return Expected(
         name="Erlang B",
         description=(
             f"{site.capacity} spaces, offered load {load:.1f} vehicles (general stays), "
@@ -287,8 +254,6 @@ def check_erlang_b(
         ),
         metric="overflow_share",
         analytic=erlang_b(site.capacity, load),
-        simulated=_simulated(run, "overflow_share", replications, seed, jobs),
-        tolerance=tolerance,
     )
 
 
@@ -300,10 +265,9 @@ def verify(
     ``replications=None`` uses each check's default, chosen so that its interval is narrow
     enough for its tolerance (about 15 s of simulation in all on one core).
     """
-    checks = []
-    for check in (check_erlang_c, check_mg_infinity, check_erlang_b):
-        if replications is None:
-            checks.append(check(seed=seed, jobs=jobs))
-        else:
-            checks.append(check(replications=replications, seed=seed, jobs=jobs))
-    return pd.DataFrame([c.as_row() for c in checks])
+    return verification_table(
+        (check_erlang_c, check_mg_infinity, check_erlang_b),
+        replications=replications,
+        seed=seed,
+        jobs=jobs,
+    )

@@ -16,8 +16,7 @@ from models.appraisal import (
     staff_cost_per_fte,
     staff_line,
 )
-
-PERIOD = 10
+from tests.appraisal.lines import PERIOD, outsourced_contract
 
 
 def test_staff_cost_is_fte_times_salary_with_allowance_then_on_costs() -> None:
@@ -115,10 +114,7 @@ def test_contract_charges_less_service_credits() -> None:
 
 
 def test_service_credits_are_capped_at_a_share_of_charges() -> None:
-    _, credits = contract_lines(
-        "outsourced",
-        "contract",
-        period_years=PERIOD,
+    _, credits = outsourced_contract(
         fixed_fee=500_000,
         credit_per_breach=50.0,
         breaches=10_000,
@@ -129,10 +125,7 @@ def test_service_credits_are_capped_at_a_share_of_charges() -> None:
 
 def test_contract_prices_and_volumes_must_match() -> None:
     with pytest.raises(ValueError, match="same keys"):
-        contract_lines(
-            "outsourced",
-            "contract",
-            period_years=PERIOD,
+        outsourced_contract(
             unit_prices={"tows": 100.0},
             volumes={"tow": 3_000},
         )

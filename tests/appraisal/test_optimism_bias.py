@@ -8,21 +8,16 @@ from models.appraisal import (
     UpliftRule,
     activity_line,
     appraise,
-    contract_lines,
     discount_factors,
     income_line,
     net_present_costs,
     present_value,
 )
-
-PERIOD = 10
+from tests.appraisal.lines import PERIOD, outsourced_contract
 
 
 def _lines() -> list:
-    charges, credits = contract_lines(
-        "outsourced",
-        "contract",
-        period_years=PERIOD,
+    charges, credits = outsourced_contract(
         fixed_fee=400_000,
         credit_per_breach=1_000,
         breaches=10,

@@ -12,12 +12,11 @@ from models.appraisal import (
     appraise,
     appraise_replications,
     compare,
-    contract_lines,
     present_value,
     staff_line,
 )
+from tests.appraisal.lines import PERIOD, outsourced_contract
 
-PERIOD = 10
 T_975_3DF = 3.182446305284263  # Student t, 97.5 % point, 3 degrees of freedom (tables)
 
 
@@ -64,10 +63,7 @@ def _volumes(tows: list[float]) -> pd.DataFrame:
 def _build(volumes: dict[str, dict[str, float]]) -> list[CostLine]:
     in_house = volumes["in_house"]
     outsourced = volumes["outsourced"]
-    charges, credits = contract_lines(
-        "outsourced",
-        "contract",
-        period_years=PERIOD,
+    charges, credits = outsourced_contract(
         unit_prices={"tows": 90.0},
         volumes={"tows": outsourced["tows_per_year"]},
         credit_per_breach=500.0,

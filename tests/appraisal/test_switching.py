@@ -7,23 +7,19 @@ from models.appraisal import (
     Selection,
     activity_line,
     client_function_line,
-    contract_lines,
     net_present_costs,
     scale_lines,
     sensitivity,
     staff_line,
     switching_value,
 )
+from tests.appraisal.lines import PERIOD, outsourced_contract
 
-PERIOD = 10
 BIAS = {"outsourced_contract": 15}
 
 
 def _lines() -> list:
-    charges, credits = contract_lines(
-        "outsourced",
-        "contract",
-        period_years=PERIOD,
+    charges, credits = outsourced_contract(
         fixed_fee=300_000,
         unit_prices={"tows": 60.0},
         volumes={"tows": 5_000},

@@ -7,12 +7,13 @@ default scenario is meant to move the results, and say so in the commit.
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
 from pathlib import Path
 
-from models.comparison import AppraisalInputs, OptionComparison, compare_options
+from models.comparison import OptionComparison, compare_service
+from models.registry import SERVICES as REGISTRY
+from models.registry import Registry
 from models.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
 
 HERE = Path(__file__).resolve().parent
@@ -23,51 +24,17 @@ Figures = dict[str, dict[str, float]]
 """Figure name -> {mean, low, high} (95 % interval over the replications)."""
 
 
-def compare(service: str, scenario: Scenario) -> OptionComparison:
+def compare(service: str, scenario: Scenario, registry: Registry = REGISTRY) -> OptionComparison:
     """Every option of ``service`` on ``scenario`` (the same calls its report makes)."""
-    module = importlib.import_module(f"models.{service}")
-    config = getattr(scenario, service)
-    assert config is not None, f"the default scenario has no {service} section"
-    inputs = AppraisalInputs.from_scenario(scenario)
-    return compare_options(
-        module.simulate,
-        module.appraisal_runs(config, inputs.period_years),
-        module.build_lines(config, inputs.period_years),
-        inputs,
-        replications=REPLICATIONS,
-        seed=scenario.seed,
-        jobs=JOBS,
+    return compare_service(
+        registry[service], scenario, replications=REPLICATIONS, seed=scenario.seed, jobs=JOBS
     )
 
 
 SERVICES: dict[str, tuple[str, ...]] = {
-    "recovery": (
-        "attendance_within_target_urgent",
-        "attendance_mean_hours_urgent",
-        "attendance_within_target_routine",
-        "pound_occupancy_mean",
-        "exam_wait_mean_hours",
-        "income_per_year",
-        "service_credits_per_year",
-    ),
-    "fleet": (
-        "availability",
-        "off_road_mean",
-        "off_road_p95_daily",
-        "jobs_per_year",
-        "turnaround_mean_hours_mechanical",
-        "breaches_per_year",
-    ),
-    "catering": (
-        "restaurant_covers_per_year",
-        "restaurant_peak_wait_mean_minutes",
-        "restaurant_lost_share",
-        "feeding_on_time_share",
-        "feeding_emergency_within_target",
-        "custody_on_time_share",
-        "meals_per_year",
-    ),
+    service.name: tuple(metric.name for metric in service.key_metrics) for service in REGISTRY
 }
+"""Each service's key metrics (its declaration's), whose figures are recorded."""
 
 
 def figures(service: str) -> Figures:

@@ -10,11 +10,13 @@ import pytest
 import simpy
 from pydantic import ValidationError
 
-from models.catering import CateringConfig
+from models.catering.config import CateringConfig
 from models.catering.feeding import EventRoster, surge_windows
 from models.kit.roster import Roster, RosteredResource, Shift
 from models.scenario import load_scenario
-from tests.catering.conftest import BASELINE, variant
+from tests.support import BASELINE, variant_of
+
+variant = variant_of(CateringConfig)
 
 
 def _refused(mapping: dict[str, Any], edit: Callable[[dict[str, Any]], None]) -> str:
@@ -123,7 +125,7 @@ def test_kitchens_need_lines_and_vans(mapping: dict[str, Any]) -> None:
     assert "never has a line on duty" in _refused(mapping, edit)
 
 
-def test_an_option_added_in_yaml_needs_no_code(mapping: dict[str, Any]) -> None:
+def test_contracted_custody_meals_only(mapping: dict[str, Any]) -> None:
     """A fourth option: contracted custody meals only, everything else in-house."""
 
     def edit(m: dict[str, Any]) -> None:

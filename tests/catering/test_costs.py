@@ -5,40 +5,33 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import pytest
 
-from models.appraisal import Category, appraise, appraise_replications, compare
-from models.catering import (
-    CateringConfig,
-    CateringRun,
-    appraisal_runs,
-    build_lines,
+from models.appraisal import Category, appraise
+from models.catering.config import CateringConfig, InHouseFeeding, InHouseRestaurants
+from models.catering.costs import (
     cost_lines,
-    cost_per_meal,
     event_staff_hours,
     feeding_fte,
     restaurant_fte,
-    simulate,
     subsidy_per_cover,
     vans_owned,
     volume_metrics,
 )
-from models.catering.config import InHouseFeeding, InHouseRestaurants
+from models.catering.model import CateringRun, simulate
+from models.catering.service import SERVICE
 from models.kit.replications import run_replications
 from models.kit.streams import Streams
-from tests.catering.conftest import variant
+from tests.support import by_name, first_replication, variant_of
 
 N = 10
 HOURS_TO_FTE = 365 / 7 / 1650
 
+variant = variant_of(CateringConfig)
+
 
 def _volumes(config: CateringConfig, value: float = 0.0, **overrides: float) -> dict[str, float]:
-    return {**dict.fromkeys(volume_metrics(config), value), **overrides}
-
-
-def _by_name(lines: list[Any]) -> dict[str, Any]:
-    return {line.name: line for line in lines}
+    return {**dict.fromkeys(volume_metrics(config, "in_house"), value), **overrides}
 
 
 def test_staff_follow_the_rosters(config: CateringConfig) -> None:
@@ -75,7 +68,7 @@ def test_service_credits_follow_late_meals(config: CateringConfig) -> None:
         volumes = _volumes(
             config, 1.0, feeding_meals_per_year=meals, feeding_late_meals_per_year=late
         )
-        lines = _by_name(cost_lines(config, "outsourced", volumes, N))
+        lines = by_name(cost_lines(config, "outsourced", volumes, N))
         return -lines["operational feeding contract service credits"].values[1]
 
     charges = terms.management_fee_per_year + terms.price_per_meal * meals
@@ -83,7 +76,7 @@ def test_service_credits_follow_late_meals(config: CateringConfig) -> None:
     assert credits(1000) == pytest.approx(1000 * terms.credit_per_late_meal)
     assert credits(2000) == pytest.approx(2 * credits(1000))
     assert credits(1e6) == pytest.approx(0.1 * charges)  # the cap
-    in_house = _by_name(cost_lines(config, "in_house", _volumes(config, 1000.0), N))
+    in_house = by_name(cost_lines(config, "in_house", _volumes(config, 1000.0), N))
     assert not any(line.category is Category.SERVICE_CREDIT for line in in_house.values())
 
 
@@ -103,8 +96,8 @@ def test_more_late_meals_from_a_larger_event_earn_more_credits(
         metrics = simulate(
             short(config, "outsourced", window_days=1.0, feeding_days=240), Streams(3)
         )
-        volumes = {m: metrics.get(m, 0.0) for m in volume_metrics(config)}
-        lines = _by_name(cost_lines(config, "outsourced", volumes, N))
+        volumes = {m: metrics.get(m, 0.0) for m in volume_metrics(config, "in_house")}
+        lines = by_name(cost_lines(config, "outsourced", volumes, N))
         credits.append(-lines["operational feeding contract service credits"].values[1])
         late.append(metrics["feeding_late_meals_per_year"])
     assert late[1] > late[0]
@@ -118,7 +111,7 @@ def test_takings_are_income_unless_the_caterer_keeps_them(
     covers = {f"restaurant_covers_{c}_per_year": 100_000.0 for c in counters}
     volumes = _volumes(config, 0.0, **covers, restaurant_covers_per_year=300_000.0)
     takings = 100_000 * sum(c.spend for c in counters.values())
-    in_house = _by_name(cost_lines(config, "in_house", volumes, N))
+    in_house = by_name(cost_lines(config, "in_house", volumes, N))
     line = in_house["restaurant takings"]
     assert line.category is Category.INCOME
     assert line.values[0] == 0  # no operation in the decision year
@@ -127,10 +120,10 @@ def test_takings_are_income_unless_the_caterer_keeps_them(
         100_000 * sum(c.food_cost for c in counters.values())
     )
     for option in config.options:
-        lines = _by_name(cost_lines(config, option, volumes, N))
+        lines = by_name(cost_lines(config, option, volumes, N))
         assert lines["restaurant premises"].values[1] == 14 * config.restaurants.premises_per_site
     # the default contract is a dining subsidy: the caterer keeps the takings
-    outsourced = _by_name(cost_lines(config, "outsourced", volumes, N))
+    outsourced = by_name(cost_lines(config, "outsourced", volumes, N))
     terms = config.options["outsourced"].restaurants.costs
     assert terms.takings_retained
     assert "restaurant takings" not in outsourced
@@ -144,22 +137,22 @@ def test_takings_are_income_unless_the_caterer_keeps_them(
         costs["takings_retained"] = False
         costs["price_per_cover"] = 2.25
 
-    changed = _by_name(cost_lines(variant(mapping, cost_plus), "outsourced", volumes, N))
+    changed = by_name(cost_lines(variant(mapping, cost_plus), "outsourced", volumes, N))
     assert -changed["restaurant takings"].values[1] == pytest.approx(takings)
 
 
 def test_transition_and_client_function(config: CateringConfig) -> None:
-    lines = _by_name(cost_lines(config, "outsourced", _volumes(config, 1.0), N))
+    lines = by_name(cost_lines(config, "outsourced", _volumes(config, 1.0), N))
     assert lines["client function"].values[1:] == (250_000.0,) * N
     assert lines["change_funding"].values[0] == 443_000
     assert lines["redundancy"].values[1] == 2_670_000
-    assert "client function" not in _by_name(cost_lines(config, "in_house", _volumes(config), N))
+    assert "client function" not in by_name(cost_lines(config, "in_house", _volumes(config), N))
 
 
 def test_zero_demand_leaves_only_fixed_costs(config: CateringConfig) -> None:
     for option in config.options:
-        idle = _by_name(cost_lines(config, option, _volumes(config, 0.0), N))
-        busy = _by_name(cost_lines(config, option, _volumes(config, 1000.0), N))
+        idle = by_name(cost_lines(config, option, _volumes(config, 0.0), N))
+        busy = by_name(cost_lines(config, option, _volumes(config, 1000.0), N))
         for name, line in idle.items():
             if "food" in name or "takings" in name or "trips" in name or "bought in" in name:
                 assert all(v == 0 for v in line.values), (option, name)
@@ -180,7 +173,7 @@ def test_cost_per_meal_and_subsidy_per_cover(config: CateringConfig) -> None:
     )
     for option in config.options:
         lines = cost_lines(config, option, volumes, N)
-        per_meal = cost_per_meal(lines, 2_600_000.0, N)
+        per_meal = SERVICE.unit_cost(lines, {"meals_per_year": 2_600_000.0}, N)
         assert 1.0 < per_meal < 10.0, (option, per_meal)
         subsidy = subsidy_per_cover(config, option, volumes, N)
         assert -1.0 < subsidy < 2.0, (option, subsidy)
@@ -190,18 +183,10 @@ def test_cost_per_meal_and_subsidy_per_cover(config: CateringConfig) -> None:
     )
 
 
-def test_appraisal_end_to_end(config: CateringConfig) -> None:
-    """Simulated volumes -> cost lines per replication -> present values and a comparison."""
-    runs = appraisal_runs(config, N, warmup_days=1, window_days=1, feeding_days=14)
-    assert list(runs) == [f"{o}@{y}" for o in config.options for y in (1, 10)]
-    volumes = run_replications(simulate, runs, replications=2, seed=5, jobs=1, progress=False)
-    pv = appraise_replications(build_lines(config, N), volumes, period_years=N)
-    table = compare(pv)
-    assert list(table["option"]) == list(config.options)
-    assert np.all(table["pv_mean"] > 0)
-    by_run = {
-        key: dict(zip(g["metric"], g["value"], strict=True))
-        for key, g in volumes[volumes["replication"] == 0].groupby("option")
-    }
-    appraisal = appraise(build_lines(config, N)(by_run), N)
+def test_simulated_appraisal_has_staff_contract_and_income(config: CateringConfig) -> None:
+    """Replication 0 of simulated volumes -> cost lines (the appraisal of replications itself
+    is a contract test)."""
+    runs = SERVICE.appraisal_runs(config, N, warmup_days=1, window_days=1, feeding_days=14)
+    volumes = run_replications(simulate, runs, replications=1, seed=5, jobs=1, progress=False)
+    appraisal = appraise(SERVICE.build_lines(config, N)(first_replication(volumes)), N)
     assert set(appraisal.by_category().columns) >= {"staff", "contract", "income"}

@@ -3,44 +3,37 @@ checks): Erlang C, M/M/c/K and a feeding schedule computed by hand."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from models.catering import (
+from models.catering.model import simulate
+from models.catering.verification import (
     FeedingScheduleCase,
-    VerificationCheck,
     check_erlang_c,
     check_feeding_schedule,
     check_mmck,
+    counter_run,
     hand_schedule,
-    simulate,
     verify,
 )
-from models.catering.verification import counter_run
 from models.kit.streams import Streams
-
-
-def _report(check: VerificationCheck) -> str:
-    s = check.simulated
-    return (
-        f"{check.name}: analytic {check.analytic:.5g}, simulated {s.mean:.5g} "
-        f"[{s.low:.5g}, {s.high:.5g}] ({check.relative_difference:+.2%}, "
-        f"tolerance {check.tolerance:.0%})"
-    )
+from tests.support import report
 
 
 def test_counter_waits_match_erlang_c() -> None:
     """One counter, two servers at 50 %, exponential service, nobody leaves: mean wait = Wq."""
     check = check_erlang_c(jobs=2)
-    assert check.simulated.relative_half_width < 0.05, _report(check)
-    assert check.passed, _report(check)
+    assert check.simulated.relative_half_width < 0.05, report(check)
+    assert check.passed, report(check)
 
 
 def test_balking_matches_m_m_c_k() -> None:
     """Customers leave when 3 are waiting at a 2-server counter (K = 5), offered load 2.4."""
     lost, wait = check_mmck(jobs=2)
     assert 0.2 < lost.analytic < 0.3  # a load that really turns customers away
-    assert lost.passed, _report(lost)
-    assert wait.passed, _report(wait)
+    assert lost.passed, report(lost)
+    assert wait.passed, report(wait)
 
 
 def test_the_hand_schedule() -> None:
@@ -60,8 +53,8 @@ def test_the_hand_schedule() -> None:
 
 def test_feeding_follows_the_hand_schedule() -> None:
     late, on_time = check_feeding_schedule()
-    assert late.passed, _report(late)
-    assert on_time.passed, _report(on_time)
+    assert late.passed, report(late)
+    assert on_time.passed, report(on_time)
     assert on_time.simulated.mean == pytest.approx(0.6)
 
 
@@ -84,7 +77,7 @@ def test_more_lines_and_vans_in_the_hand_schedule() -> None:
     assert uneven == [(2.0, 100), (3.0, 100), (3.5, 50)]  # the half-size load cooks in 0.5 h
 
 
-def test_the_checks_can_fail() -> None:
+def test_three_servers_assumed_for_two_are_detected() -> None:
     """A wrong analytic value is detected: the Erlang C figure for three servers."""
     right = check_erlang_c(
         counter_run(mean_service_minutes=1.0, servers=2, window_days=2), replications=4
@@ -92,13 +85,11 @@ def test_the_checks_can_fail() -> None:
     three = check_erlang_c(
         counter_run(mean_service_minutes=1.0, servers=3, window_days=2), replications=2
     )
-    wrong = VerificationCheck(
-        right.name, right.description, right.metric, three.analytic, right.simulated, 0.05
-    )
+    wrong = replace(right, analytic=three.analytic, tolerance=0.05)
     assert not wrong.passed
 
 
-def test_verify_gives_one_row_per_check() -> None:
+def test_verify_runs_erlang_c_m_m_c_k_and_the_feeding_schedule() -> None:
     table = verify(replications=3, jobs=1)
     assert list(table["check"]) == [
         "Erlang C",
@@ -107,4 +98,3 @@ def test_verify_gives_one_row_per_check() -> None:
         "Feeding schedule: late meals",
         "Feeding schedule: on time",
     ]
-    assert {"analytic", "simulated", "low", "high", "passed"} <= set(table.columns)

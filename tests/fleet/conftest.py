@@ -1,52 +1,13 @@
-"""Shared helpers for the fleet model tests: the default section and short runs."""
+"""Fleet test helpers of its own: a smaller fleet (shared fixtures: ``tests/conftest.py``)."""
 
 from __future__ import annotations
 
 import copy
 import math
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-
-from models.fleet import FleetConfig, FleetRun
-
-ROOT = Path(__file__).resolve().parents[2]
-DRAFT = ROOT / "data" / "scenarios" / "baseline.yaml"
-
-SHORT = {"warmup_days": 7.0, "window_days": 14.0}
-"""A short representative period for functional tests (the workshops are still filling: fine
-for comparisons on common random numbers, not for absolute levels)."""
-
-
-def draft_mapping() -> dict[str, Any]:
-    """The default ``fleet:`` section as a plain mapping (a fresh copy)."""
-    with open(DRAFT, encoding="utf-8") as handle:
-        return copy.deepcopy(yaml.safe_load(handle)["fleet"])
-
-
-@pytest.fixture(scope="session")
-def config() -> FleetConfig:
-    """The default section, validated."""
-    return FleetConfig.model_validate(draft_mapping())
-
-
-@pytest.fixture
-def mapping() -> dict[str, Any]:
-    """The default section as a mapping, to modify in a test."""
-    return draft_mapping()
-
-
-@pytest.fixture(scope="session")
-def short() -> Callable[..., FleetRun]:
-    """``short(config, option, **changes)``: a short run (7-day warm-up, 14-day window)."""
-
-    def make(config: FleetConfig, option: str, **changes: Any) -> FleetRun:
-        return FleetRun(config, option, **{**SHORT, **changes})
-
-    return make
 
 
 def scaled_roster(roster: Any, factor: float) -> Any:

@@ -14,8 +14,17 @@ from typing import Any
 import numpy as np
 import pytest
 
-from models.fleet import FleetConfig, FleetRun, metric_names, simulate, trace
-from models.fleet.model import BLOCK, CACHED_BLOCKS_PER_GROUP, GROUP, _JobDraws
+from models.fleet.config import FleetConfig
+from models.fleet.model import (
+    BLOCK,
+    CACHED_BLOCKS_PER_GROUP,
+    GROUP,
+    FleetRun,
+    _JobDraws,
+    metric_names,
+    simulate,
+    trace,
+)
 from models.kit.replications import run_replications
 from models.kit.streams import Streams
 
@@ -27,23 +36,6 @@ def _replicate(runs: dict[str, FleetRun], replications: int = 3, jobs: int = 1) 
         simulate, runs, replications=replications, seed=11, jobs=jobs, progress=False
     )
     return results.pivot_table(index=["option", "replication"], columns="metric", values="value")
-
-
-def test_same_seed_same_results_and_replications_differ(config: FleetConfig, short: Short) -> None:
-    run = short(config, "outsourced")
-    first = simulate(run, Streams(7, 0))
-    assert simulate(run, Streams(7, 0)) == first
-    assert simulate(run, Streams(7, 1)) != first
-
-
-def test_results_identical_with_one_or_two_worker_processes(
-    small: dict[str, Any], short: Short
-) -> None:
-    config = FleetConfig.model_validate(small)
-    runs = {o: short(config, o) for o in ("in_house", "mixed")}
-    one = run_replications(simulate, runs, replications=2, seed=3, jobs=1, progress=False)
-    two = run_replications(simulate, runs, replications=2, seed=3, jobs=2, progress=False)
-    assert one.equals(two)
 
 
 def test_metrics_are_the_documented_ones_and_plausible(config: FleetConfig, short: Short) -> None:
@@ -188,10 +180,9 @@ def test_no_failures_and_no_services_keep_every_vehicle_on_the_road(
     assert metrics["shifts_short_per_year"] == 0
 
 
-def test_trace_is_the_same_run_as_simulate(config: FleetConfig, short: Short) -> None:
-    run = short(config, "mixed")
-    series = trace(run, Streams(9))
-    assert series.metrics == simulate(run, Streams(9))
+def test_the_trace_off_road_averages_to_the_metric(config: FleetConfig, short: Short) -> None:
+    """(That the trace is the very run ``simulate`` measures is a contract test.)"""
+    series = trace(short(config, "mixed"), Streams(9))
     assert len(series.day) == 21
     observed = series.day >= series.warmup_days
     # daily means over the window average to the time-weighted mean

@@ -8,30 +8,25 @@ from typing import Any
 import numpy as np
 import pytest
 
-from models.fleet import (
-    FleetConfig,
-    FleetRun,
-    appraisal_runs,
-    demand_years,
-    interpolation_check,
-    volume_metrics,
-    warmup_evidence,
-    yearly_volumes,
-)
+from models.fleet.config import FleetConfig
+from models.fleet.costs import volume_metrics
+from models.fleet.model import FleetRun
+from models.fleet.service import SERVICE
+from models.fleet.warmup import warmup_evidence
 
 
 def test_one_level_when_the_fleet_keeps_its_size(config: FleetConfig) -> None:
     assert config.size_change_per_year == 0
-    assert demand_years(config, 10) == (1,)
-    runs = appraisal_runs(config, 10)
+    assert SERVICE.demand_years(config, 10) == (1,)
+    runs = SERVICE.appraisal_runs(config, 10)
     assert list(runs) == ["in_house@1", "outsourced@1", "mixed@1"]
 
 
 def test_a_shrinking_fleet_is_simulated_at_two_sizes(mapping: dict[str, Any]) -> None:
     mapping["size_change_per_year"] = -0.02
     config = FleetConfig.model_validate(mapping)
-    assert demand_years(config, 10) == (1, 10)
-    run = appraisal_runs(config, 10)["in_house@10"]
+    assert SERVICE.demand_years(config, 10) == (1, 10)
+    run = SERVICE.appraisal_runs(config, 10)["in_house@10"]
     assert run.year == 10
     assert config.count("response", 10) == round(1650 * 0.98**10)
     metrics = volume_metrics(config, "in_house")
@@ -39,7 +34,7 @@ def test_a_shrinking_fleet_is_simulated_at_two_sizes(mapping: dict[str, Any]) ->
         "in_house@1": {m: 100.0 * config.demand_factor(1) for m in metrics},
         "in_house@10": {m: 100.0 * config.demand_factor(10) for m in metrics},
     }
-    volumes = yearly_volumes(by_run, "in_house", config, 10)
+    volumes = SERVICE.yearly_volumes(by_run, "in_house", config, 10)
     for metric in metrics:
         expected = [0.0] + [100.0 * config.demand_factor(y) for y in range(1, 11)]
         np.testing.assert_allclose(volumes[metric], expected, rtol=1e-12)
@@ -52,10 +47,10 @@ def test_volume_metrics_name_every_workshop_and_kind(config: FleetConfig) -> Non
     assert "breaches_force_per_year" in metrics
 
 
-def test_interpolation_check_on_a_short_run(small: dict[str, Any]) -> None:
+def test_interpolation_holds_for_a_shrinking_fleet(small: dict[str, Any]) -> None:
     small["size_change_per_year"] = -0.03
     config = FleetConfig.model_validate(small)
-    table = interpolation_check(
+    table = SERVICE.interpolation_check(
         config,
         10,
         replications=2,
@@ -75,12 +70,12 @@ def test_warmup_evidence_supports_the_chosen_warm_up(
 ) -> None:
     config = FleetConfig.model_validate(small)
     evidence = warmup_evidence(config, "outsourced", replications=2, days=70, seed=3)
-    assert evidence.mean_off_road.shape == (70,)
-    assert evidence.replication_off_road.shape == (2, 70)
+    assert evidence.mean.shape == (70,)
+    assert evidence.by_replication.shape == (2, 70)
     # from every vehicle on the road, the workshops fill over the first weeks
-    assert evidence.mean_off_road[0] < 0.5 * evidence.mean_off_road[40:].mean()
+    assert evidence.mean[0] < 0.5 * evidence.mean[40:].mean()
     assert evidence.mser5_days <= evidence.chosen_days == 42
     assert evidence.supported
-    assert evidence.mean_off_road[40:].mean() == pytest.approx(
+    assert evidence.mean[40:].mean() == pytest.approx(
         0.094 * sum(v.count for v in config.vehicles.values()), rel=0.15
     )

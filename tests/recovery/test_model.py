@@ -13,13 +13,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models.kit.output_analysis import paired_difference
 from models.kit.replications import run_replications
 from models.kit.streams import Streams
-from models.recovery import RecoveryConfig, RecoveryRun, metric_names, simulate, trace
-from models.recovery.model import DAYS_PER_YEAR, _storage_days
+from models.recovery.config import RecoveryConfig
+from models.recovery.model import (
+    DAYS_PER_YEAR,
+    RecoveryRun,
+    _storage_days,
+    metric_names,
+    simulate,
+    trace,
+)
+from tests.support import crn_half_widths, per_year_volumes, variant_of
 
 REPLICATIONS = 4
+_variant = variant_of(RecoveryConfig)
 
 
 def _runs(
@@ -31,32 +39,6 @@ def _runs(
 def _means(results: pd.DataFrame, metric: str) -> dict[str, float]:
     rows = results[results["metric"] == metric]
     return rows.groupby("option", sort=False)["value"].mean().to_dict()
-
-
-def _variant(mapping: dict[str, Any], edit: Callable[[dict[str, Any]], None]) -> RecoveryConfig:
-    import copy
-
-    changed = copy.deepcopy(mapping)
-    edit(changed)
-    return RecoveryConfig.model_validate(changed)
-
-
-def test_same_seed_same_results_and_replications_differ(
-    config: RecoveryConfig, short: Callable[..., RecoveryRun]
-) -> None:
-    run = short(config, "mixed")
-    first = simulate(run, Streams(42, 0))
-    assert simulate(run, Streams(42, 0)) == first
-    assert simulate(run, Streams(42, 1))["attendance_mean_hours"] != first["attendance_mean_hours"]
-
-
-def test_results_identical_with_one_or_two_worker_processes(
-    config: RecoveryConfig, short: Callable[..., RecoveryRun]
-) -> None:
-    runs = {name: short(config, name, window_days=7.0) for name in config.options}
-    one = run_replications(simulate, runs, replications=2, seed=9, jobs=1, progress=False)
-    two = run_replications(simulate, runs, replications=2, seed=9, jobs=2, progress=False)
-    pd.testing.assert_frame_equal(one, two)
 
 
 def test_metrics_are_the_documented_ones_and_finite(
@@ -79,21 +61,17 @@ def test_options_see_the_same_vehicles(
         assert len({r[metric] for r in results.values()}) == 1, metric
 
 
-def test_common_random_numbers_narrow_the_comparison(
+def test_common_random_numbers_narrow_attendance_occupancy_and_income(
     config: RecoveryConfig, short: Callable[..., RecoveryRun]
 ) -> None:
-    """The paired difference interval is narrower with common than with independent streams."""
+    """Mixed against in-house: narrower paired intervals on these three metrics (the contract
+    test asks it of the interpolation metrics)."""
     runs = {name: short(config, name) for name in ("in_house", "mixed")}
-    common = run_replications(simulate, runs, replications=6, seed=11, jobs=1, progress=False)
-    base = common[common["option"] == "in_house"]
-    other = run_replications(
-        simulate, {"mixed": runs["mixed"]}, replications=6, seed=12, jobs=1, progress=False
-    )
-    independent = pd.concat([base, other], ignore_index=True)
-    for metric in ("attendance_mean_hours", "pound_occupancy_mean", "income_per_year"):
-        paired = paired_difference(common, metric, "mixed", "in_house")
-        unpaired = paired_difference(independent, metric, "mixed", "in_house")
-        assert paired.half_width < unpaired.half_width, metric
+    metrics = ("attendance_mean_hours", "pound_occupancy_mean", "income_per_year")
+    for metric, (paired, unpaired) in crn_half_widths(
+        simulate, runs, "in_house", "mixed", metrics
+    ).items():
+        assert paired < unpaired, metric
 
 
 def _more_trucks(extra: int) -> Callable[[dict[str, Any]], None]:
@@ -180,13 +158,13 @@ def test_a_bigger_pound_never_raises_overflow(
         assert means[-1] == 0, f"a pound with room for everything never overflows ({metric})"
 
 
-def test_zero_demand_gives_zero_volumes(
+def test_no_vehicles_leave_only_the_contractors_other_clients(
     mapping: dict[str, Any], short: Callable[..., RecoveryRun]
 ) -> None:
     config = _variant(mapping, _demand(0.0))
     for option in config.options:
         metrics = simulate(short(config, option), Streams(1))
-        volumes = {k: v for k, v in metrics.items() if k.endswith("_per_year")}
+        volumes = per_year_volumes(metrics)
         others = volumes.pop("other_client_jobs_per_year")
         assert all(v == 0 for v in volumes.values()), volumes
         assert metrics["pound_occupancy_mean"] == 0
@@ -243,12 +221,12 @@ def test_other_clients_take_contractor_capacity(
     assert utilisation == sorted(utilisation) and attendance == sorted(attendance)
 
 
-def test_trace_is_the_same_run_as_simulate(
+def test_the_trace_occupancy_and_attendance_average_to_the_metrics(
     config: RecoveryConfig, short: Callable[..., RecoveryRun]
 ) -> None:
+    """(That the trace is the very run ``simulate`` measures is a contract test.)"""
     run = short(config, "in_house")
     series = trace(run, Streams(4))
-    assert series.metrics == simulate(run, Streams(4))
     days = run.warmup_hours / 24 + run.window_hours / 24
     assert len(series.day) == days and series.day[0] == 0
     window = series.day >= series.warmup_days

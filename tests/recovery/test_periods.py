@@ -9,32 +9,26 @@ from typing import Any
 import numpy as np
 import pytest
 
-from models.recovery import RecoveryConfig
-from models.recovery.periods import (
-    NET_COST,
-    VOLUME_METRICS,
-    appraisal_runs,
-    demand_years,
-    interpolation_check,
-    run_key,
-    warmup_evidence,
-    yearly_volumes,
-)
+from models.kit.periods import NET_COST, run_key
+from models.recovery.config import RecoveryConfig
+from models.recovery.costs import VOLUME_METRICS
+from models.recovery.service import SERVICE
+from models.recovery.warmup import warmup_evidence
 
 
 def test_demand_years_are_the_first_and_last_operating_years(
     config: RecoveryConfig, mapping: dict[str, Any]
 ) -> None:
-    assert demand_years(config, 10) == (1, 10)
-    assert demand_years(config, 10, levels=3) == (1, 6, 10)
-    assert demand_years(config, 1) == (1,)
+    assert SERVICE.demand_years(config, 10) == (1, 10)
+    assert SERVICE.demand_years(config, 10, levels=3) == (1, 6, 10)
+    assert SERVICE.demand_years(config, 1) == (1,)
     flat = copy.deepcopy(mapping)
     flat["demand"]["growth_per_year"] = 0.0
-    assert demand_years(RecoveryConfig.model_validate(flat), 10) == (1,)
+    assert SERVICE.demand_years(RecoveryConfig.model_validate(flat), 10) == (1,)
 
 
 def test_appraisal_runs_every_option_at_every_demand_year(config: RecoveryConfig) -> None:
-    runs = appraisal_runs(config, 10)
+    runs = SERVICE.appraisal_runs(config, 10)
     assert list(runs) == [run_key(o, y) for o in config.options for y in (1, 10)]
     assert {(r.option, r.year) for r in runs.values()} == {
         (o, y) for o in config.options for y in (1, 10)
@@ -49,17 +43,17 @@ def test_volumes_proportional_to_demand_are_interpolated_exactly(config: Recover
         "mixed@1": {m: 1.0 for m in VOLUME_METRICS},
         "mixed@10": {m: 2.0 for m in VOLUME_METRICS},
     }
-    volumes = yearly_volumes(by_run, "in_house", config, 10)
+    volumes = SERVICE.yearly_volumes(by_run, "in_house", config, 10)
     expected = np.array([0.0] + [1000.0 * factor(y) for y in range(1, 11)])
     for metric in VOLUME_METRICS:
         np.testing.assert_allclose(volumes[metric], expected, rtol=1e-12)
-    mixed = yearly_volumes(by_run, "mixed", config, 10)["jobs_per_year"]
+    mixed = SERVICE.yearly_volumes(by_run, "mixed", config, 10)["jobs_per_year"]
     assert mixed[0] == 0 and mixed[1] == 1.0 and mixed[10] == 2.0
     assert np.all(np.diff(mixed[1:]) > 0)
 
 
-def test_interpolation_check_on_a_short_run(config: RecoveryConfig) -> None:
-    table = interpolation_check(
+def test_interpolated_jobs_and_net_cost_are_within_3_percent(config: RecoveryConfig) -> None:
+    table = SERVICE.interpolation_check(
         config,
         10,
         replications=3,
@@ -80,14 +74,12 @@ def test_interpolation_check_on_a_short_run(config: RecoveryConfig) -> None:
 
 def test_warmup_evidence_follows_the_analytic_fill_curve(config: RecoveryConfig) -> None:
     evidence = warmup_evidence(config, "in_house", replications=2, days=70, seed=3)
-    assert evidence.mean_occupancy.shape == (70,)
-    assert evidence.replication_occupancy.shape == (2, 70)
-    assert evidence.longest_stay_days == 56  # crime-related: 28 days' retention + 28 disposal
+    assert evidence.mean.shape == (70,)
+    assert evidence.by_replication.shape == (2, 70)
+    assert evidence.floor_days == 56  # crime-related: 28 days' retention + 28 disposal
     assert evidence.chosen_days == config.period.warmup_days
     # the pound fills from empty as the infinite-server formula says
     late = slice(60, 70)
-    assert evidence.mean_occupancy[late].mean() == pytest.approx(
-        evidence.expected_occupancy[late].mean(), rel=0.06
-    )
-    assert evidence.mean_occupancy[:7].mean() < 0.25 * evidence.stationary_occupancy
+    assert evidence.mean[late].mean() == pytest.approx(evidence.expected[late].mean(), rel=0.06)
+    assert evidence.mean[:7].mean() < 0.25 * evidence.stationary
     assert 0 <= evidence.mser5_days <= 35

@@ -3,25 +3,18 @@ same checks). Each check simulates a configuration of the real model that has a 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from models.recovery.verification import (
-    VerificationCheck,
     check_erlang_b,
     check_erlang_c,
     check_mg_infinity,
     erlang_b_run,
     mg_infinity_run,
 )
-
-
-def _report(check: VerificationCheck) -> str:
-    s = check.simulated
-    return (
-        f"{check.name}: analytic {check.analytic:.5g}, simulated {s.mean:.5g} "
-        f"[{s.low:.5g}, {s.high:.5g}] ({check.relative_difference:+.2%}, "
-        f"tolerance {check.tolerance:.0%})"
-    )
+from tests.support import report
 
 
 @pytest.mark.slow
@@ -29,29 +22,28 @@ def test_attendance_waits_match_erlang_c() -> None:
     """One sector, exponential jobs, stationary demand, no pound limit: mean wait = Wq (M/M/c),
     within 3 % and inside the 95 % interval over 40 replications."""
     check = check_erlang_c(jobs=2)
-    assert check.simulated.relative_half_width < 0.04, _report(check)
-    assert check.passed, _report(check)
+    assert check.simulated.relative_half_width < 0.04, report(check)
+    assert check.passed, report(check)
 
 
 def test_pound_occupancy_matches_m_g_infinity() -> None:
     check = check_mg_infinity(jobs=2)
-    assert check.passed, _report(check)
+    assert check.passed, report(check)
 
 
 def test_overflow_share_matches_erlang_b() -> None:
     check = check_erlang_b(jobs=2)
     assert 0.1 < check.analytic < 0.3  # a load that really blocks
-    assert check.passed, _report(check)
+    assert check.passed, report(check)
 
 
-def test_the_checks_can_fail() -> None:
-    """A wrong analytic value is detected: the Erlang B check on a pound twice as big."""
+def test_a_pound_of_the_wrong_size_is_detected() -> None:
+    """A wrong analytic value is detected: the Erlang B figure of a bigger pound (that any
+    check fails outside its interval is a contract test)."""
     right = check_erlang_b(erlang_b_run(spaces=80, window_days=30), replications=5)
     assert right.simulated.mean > 0.1
     bigger = check_erlang_b(erlang_b_run(spaces=100, window_days=30), replications=5)
-    wrong = VerificationCheck(
-        right.name, right.description, right.metric, bigger.analytic, right.simulated, 0.05
-    )
+    wrong = replace(right, analytic=bigger.analytic, tolerance=0.05)
     assert not wrong.passed
 
 
@@ -60,4 +52,4 @@ def test_m_g_infinity_is_insensitive_to_the_queue_for_trucks() -> None:
     the same mean occupancy as trucks that never queue (Little's law on the pound)."""
     run = mg_infinity_run(trucks=4, mean_job_hours=1.0, window_days=60)
     check = check_mg_infinity(run, replications=8)
-    assert check.passed, _report(check)
+    assert check.passed, report(check)

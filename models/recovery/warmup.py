@@ -1,0 +1,43 @@
+"""Warm-up evidence of the recovery model: pound occupancy from an empty start against the
+infinite-server fill curve, with MSER-5 (:mod:`models.kit.warmup`)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from models.kit.streams import Streams
+from models.kit.warmup import WarmupEvidence, daily_series, evidence_from_start
+from models.recovery.analytic import expected_fill, expected_occupancy, longest_stay_days
+from models.recovery.config import RecoveryConfig
+from models.recovery.model import RecoveryRun, trace
+
+__all__ = ["daily_occupancy", "warmup_evidence"]
+
+
+def daily_occupancy(run: RecoveryRun, streams: Streams) -> dict[str, float]:
+    """Daily mean vehicles held (own sites + overflow) from the start of ``run``."""
+    series = trace(run, streams)
+    return daily_series(series.day, series.occupancy + series.overflow_occupancy)
+
+
+def warmup_evidence(
+    config: RecoveryConfig,
+    option: str,
+    *,
+    replications: int = 10,
+    seed: int = 2013,
+    days: int = 182,
+    year: float = 1,
+    jobs: int | None = 1,
+) -> WarmupEvidence:
+    """Run ``option`` from an empty pound for ``days`` days; the floor is the longest stay
+    (after it the fill curve is flat, examination waits aside)."""
+    evidence = evidence_from_start(
+        daily_occupancy, RecoveryRun, config, option, days, year, replications, seed, jobs
+    )
+    return replace(
+        evidence,
+        floor_days=longest_stay_days(config),
+        expected=expected_fill(config, evidence.day + 0.5, year),
+        stationary=expected_occupancy(config, year),
+    )

@@ -1,0 +1,43 @@
+"""Fixtures shared by the tests of each service (``tests/<service>/``): its declared
+:class:`~models.service.Service`, its default section and short runs. The service is the one
+the test module's folder is named after; ``tests/contract`` parametrises its own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from models.registry import SERVICES
+from models.service import Service
+from tests.support import section_mapping
+
+
+@pytest.fixture(scope="module")
+def service(request: pytest.FixtureRequest) -> Service:
+    """The service whose folder the test module is in (``tests/recovery/...``: recovery)."""
+    return SERVICES[request.path.parent.name]
+
+
+@pytest.fixture(scope="module")
+def config(service: Service) -> Any:
+    """The default section, validated."""
+    return service.config_type.model_validate(section_mapping(service.name))
+
+
+@pytest.fixture
+def mapping(service: Service) -> dict[str, Any]:
+    """The default section as a mapping, to modify in a test."""
+    return section_mapping(service.name)
+
+
+@pytest.fixture(scope="module")
+def short(service: Service) -> Callable[..., Any]:
+    """``short(config, option, **changes)``: a short run, the service's quick period (fine for
+    comparisons on common random numbers, not for absolute levels)."""
+
+    def make(config: Any, option: str, **changes: Any) -> Any:
+        return service.run_class(config, option, **{**service.quick, **changes})
+
+    return make
