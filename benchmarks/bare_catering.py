@@ -1,53 +1,31 @@
-"""Catering model: run time against a bare SimPy process of the same events, and memory against
-horizon.
+"""Catering's bare-SimPy reference loop, for ``bench_services.py``.
 
-1. Speed, side by side in one run: the full model (``models.catering.simulate``, default
-   scenario, in-house option: rosters, balking, priorities, event call-ins, streamed statistics)
-   and a bare SimPy process of the same events with the cheapest plain ``random`` draws
-   (exponential) and no statistics: restaurant customers arriving by day segment at the four
-   representative sites, a counter (``simpy.Resource`` at the roster's peak capacity) then a
-   till; operational-feeding van loads cooked on a line and driven out and back; custody
-   detainees arriving and leaving, fed at set times and on arrival by a member of staff.
-   Prints microseconds per restaurant customer (customers dominate the work) and the ratio
-   (goal: within about 2x of the bare process).
-2. Memory: peak traced memory (``tracemalloc``) of ``simulate`` with a short and a ten times
-   longer horizon (restaurants, custody and feeding alike). Statistics are streamed, so the peak
-   should not grow with the horizon (goal: long peak within 1.5x of the short one).
-
-Run: ``python benchmarks/bench_catering.py`` (about two minutes: 13 against 130 weeks;
-``--quick`` for 4 against 40 weeks, ``--weeks 52`` for 1 against 10 years, some ten minutes).
+The same events as the full model (``models.catering.simulate``, default scenario, in-house
+option: restaurants, operational feeding and custody) with nothing else: restaurant customers at
+counters and tills at their peak capacity, feeding loads on a line then a van out and back,
+custody detainees held and fed at set times and on arrival, with the cheapest plain ``random``
+draws (exponential) and no statistics. Both sides are counted per restaurant customer of the
+bare loop (the same demand, so about the same number). Memory: 13 against 130 weeks of every
+part (``--quick``: 4 against 40).
 """
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import math
 import random
-import sys
-import time
 from bisect import bisect
 from collections.abc import Generator
-from pathlib import Path
 from typing import Any
 
 import simpy
+from common import Reference
 
-from models.catering import CateringConfig, CateringRun, simulate
+from models.catering.config import CateringConfig
 from models.catering.feeding import event_windows
 from models.kit.roster import build_roster
-from models.kit.streams import Streams
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script: common is a sibling
-from common import load_section, peak_memory, print_memory, print_speed
 
 OPTION = "in_house"
-SPEED_DAYS = 14
-
-
-def load_config() -> CateringConfig:
-    """The default ``catering:`` section."""
-    return load_section(CateringConfig, "catering")
 
 
 def bare_simpy(config: CateringConfig, days: int, seed: int) -> int:
@@ -186,58 +164,19 @@ def bare_simpy(config: CateringConfig, days: int, seed: int) -> int:
     return customers[0]
 
 
-def time_model(config: CateringConfig, days: int, seed: int) -> float:
-    """Seconds of the full model over ``days`` of every part (no warm-up, all observed)."""
-    run = CateringRun(
-        config, OPTION, year=0, warmup_days=0.0, window_days=float(days), feeding_days=days
-    )
-    start = time.perf_counter()
-    simulate(run, Streams(seed))
-    return time.perf_counter() - start
+def horizon(days: float) -> dict[str, float]:
+    """Every part over ``days``: restaurants and custody, and operational feeding."""
+    return {"window_days": float(days), "feeding_days": int(days)}
 
 
-def speed(config: CateringConfig, rounds: int = 3) -> None:
-    """Per-customer cost, model vs bare SimPy, alternating rounds and keeping each one's best
-    (both divided by the bare process's customers: the same demand, so about the same number)."""
-    model_best = bare_best = float("inf")
-    for r in range(rounds):
-        seconds = time_model(config, SPEED_DAYS, seed=r)
-        start = time.perf_counter()
-        customers = bare_simpy(config, SPEED_DAYS, seed=r)
-        bare = time.perf_counter() - start
-        model_best = min(model_best, seconds / customers)
-        bare_best = min(bare_best, bare / customers)
-    print_speed(
-        f"speed ({SPEED_DAYS} simulated days, {OPTION}, best of {rounds})",
-        model_best,
-        bare_best,
-        "restaurant customer (all parts)",
-    )
-
-
-def memory(config: CateringConfig, weeks: int) -> None:
-    """Peak memory (one replication over every part) for ``weeks`` and ten times as many."""
-
-    def peak(weeks: int) -> float:
-        run = CateringRun(config, OPTION, year=1, window_days=7.0 * weeks, feeding_days=7 * weeks)
-        return peak_memory(lambda: simulate(run, Streams(1)))
-
-    print_memory(
-        f"memory (peak traced, {OPTION}, restaurants + feeding + custody)",
-        (f"{weeks:>4d} weeks", peak(weeks)),
-        (f"{10 * weeks:>4d} weeks", peak(10 * weeks)),
-    )
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="memory: 4 against 40 weeks")
-    parser.add_argument("--weeks", type=int, default=13, help="memory: short horizon in weeks")
-    args = parser.parse_args()
-    config = load_config()
-    speed(config)
-    memory(config, 4 if args.quick else args.weeks)
-
-
-if __name__ == "__main__":
-    main()
+REFERENCE = Reference(
+    unit="restaurant customer (all parts)",
+    option=OPTION,
+    speed_days=14,
+    bare=bare_simpy,
+    memory_days=(7.0 * 13, 7.0 * 130),
+    quick_memory_days=(7.0 * 4, 7.0 * 40),
+    counted=None,
+    speed_year=0.0,
+    horizon=horizon,
+)
