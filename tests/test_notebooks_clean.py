@@ -32,3 +32,46 @@ def test_has_one_parameters_cell_with_the_runner_parameters(path: Path) -> None:
     source = tagged[0].source
     for name in ("scenario", "replications", "quick", "jobs"):
         assert f"{name} =" in source, f"{path.name}: parameters cell does not set {name}"
+
+
+SERVICE_NOTEBOOKS = [path for path in NOTEBOOKS if path.stem in ("recovery", "fleet", "catering")]
+MAX_CODE_LINES = 110
+PARAMETERS = (
+    'scenario = "../data/scenarios/baseline.yaml"\nreplications = None\nquick = False\njobs = None'
+)
+
+
+def _code_cells(path: Path) -> list[str]:
+    nb = nbformat.read(path, as_version=4)
+    return [cell.source for cell in nb.cells if cell.cell_type == "code"]
+
+
+def test_every_service_has_a_notebook() -> None:
+    assert [path.stem for path in SERVICE_NOTEBOOKS] == sorted(("recovery", "fleet", "catering"))
+
+
+@pytest.mark.parametrize("path", SERVICE_NOTEBOOKS, ids=lambda p: p.name)
+def test_service_notebook_is_thin(path: Path) -> None:
+    lines = sum(len(source.splitlines()) for source in _code_cells(path))
+    assert lines <= MAX_CODE_LINES, f"{path.name}: {lines} code lines (at most {MAX_CODE_LINES})"
+
+
+@pytest.mark.parametrize("path", SERVICE_NOTEBOOKS, ids=lambda p: p.name)
+def test_service_notebook_leaves_the_run_policy_to_the_context(path: Path) -> None:
+    cells = _code_cells(path)
+    assert cells[0] == PARAMETERS, f"{path.name}: the parameters cell is not the runner's four"
+    assert (
+        f'ReportContext.from_parameters(scenario, replications, quick, jobs, "{path.stem}")'
+        in (cells[1])
+    )
+    source = "\n".join(cells)
+    for banned in ("in_house", "BASELINE", "quick_horizon_days", "warmup_days", "sc.run"):
+        assert banned not in source, f"{path.name}: names {banned!r} (the context's to decide)"
+
+
+def test_service_notebooks_read_alike() -> None:
+    shapes = {
+        path.stem: [cell.cell_type for cell in nbformat.read(path, as_version=4).cells]
+        for path in SERVICE_NOTEBOOKS
+    }
+    assert len({tuple(shape) for shape in shapes.values()}) == 1, shapes

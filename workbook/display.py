@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 HEADLINE_MIME = "application/vnd.workbook.headline+json"
 
+MISSING = "—"
+"""How a report shows a figure a run did not report (NaN): the same in every table."""
+
 QUICK_BANNER = (
     "QUICK RUN: few replications over a short simulated period. "
     "These figures show that the workbook runs; they are not fit for decisions."
@@ -131,7 +134,7 @@ def table(df: pandas.DataFrame, caption: str) -> HTMLBlock:
     import pandas
 
     show_index = not isinstance(df.index, pandas.RangeIndex)
-    markup = df.to_html(escape=True, border=0, classes="wb-table", na_rep="–", index=show_index)
+    markup = df.to_html(escape=True, border=0, classes="wb-table", na_rep=MISSING, index=show_index)
     opening_end = markup.index(">") + 1
     markup = (
         markup[:opening_end]
@@ -165,13 +168,13 @@ def paragraph(text: str) -> HTMLBlock:
 
 def money(x: float) -> str:
     """Pounds in the short form used in reports: ``£1.23m``, ``£456k``, ``£789``, ``£1.20bn``,
-    and pence below £100 (``£3.45``: unit costs such as a meal).
+    and pence below £100 (``£3.45``: unit costs such as a meal); NaN is :data:`MISSING`.
 
     Rounding that would print ``£1000k`` moves up a unit instead (``£1.00m``); negative
     amounts carry a leading minus sign.
     """
     if math.isnan(x):
-        return "n/a"
+        return MISSING
     sign = "-" if x < 0 else ""
     amount = abs(x)
     if math.isinf(amount):

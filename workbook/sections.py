@@ -1,36 +1,89 @@
 """Report sections every option report shares, so the service notebooks stay thin siblings.
 
-Each function displays one part of a report (tables, charts, a paragraph) from an
-:class:`~models.comparison.OptionComparison` or the scenario.
+Each function displays one part of a report (tables, charts, a paragraph) from the report's
+:class:`~workbook.context.ReportContext` and its :class:`~models.comparison.OptionComparison`;
+what only one service shows lives in :mod:`workbook.service_reports`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
+from models.appraisal import CostLine
 from models.assumptions import register
 from models.comparison import OptionComparison
 from models.kit.output_analysis import PrecisionNotReached, replications_needed
-from models.scenario import Scenario, load_sources
-from workbook import charts, display
+from models.scenario import load_sources
+from workbook import charts, display, narrative, tables
+from workbook.context import ReportContext
 
 __all__ = [
     "assumptions",
     "common_random_numbers",
+    "cost_summary",
+    "cost_table",
     "costs",
+    "headline",
     "interpolation",
+    "interpolation_check",
+    "provenance",
     "replications",
     "sensitivity",
+    "title",
+    "unit_costs",
     "verification",
+    "verification_check",
     "warmup",
 ]
 
 
-def costs(result: OptionComparison, labels: Mapping[str, str], base_year: int) -> None:
+def title(ctx: ReportContext) -> None:
+    """The report's heading (with the quick-run banner when it is one)."""
+    display.display_all(display.title_block(ctx.scenario, ctx.title, ctx.quick))
+
+
+def cost_summary(ctx: ReportContext, result: OptionComparison) -> None:
+    """The cost conclusion in words: cheapest option, differences from business as usual."""
+    text = narrative.cost_summary(result.costs, ctx.labels, ctx.baseline, ctx.period_years)
+    display.display_all(display.paragraph(text))
+
+
+def cost_table(ctx: ReportContext, result: OptionComparison) -> None:
+    """Present value of costs per option, its difference from business as usual, how sure."""
+    caption = (
+        f"Present value of costs over {ctx.period_years} years "
+        f"(real {ctx.scenario.base_year} prices, after optimism bias)"
+    )
+    frame = tables.cost_table(result.costs, ctx.labels, ctx.baseline)
+    display.display_all(display.table(frame, caption))
+
+
+def headline(
+    ctx: ReportContext, result: OptionComparison, label: str, metric: str, fmt: tables.Format
+) -> None:
+    """Publish the index page's figures: the cheapest option, its PV, and one metric for
+    every option (a metric the run did not report shows as missing)."""
+    costs_ = result.costs
+    cheapest = costs_.loc[costs_["pv_mean"].idxmin()]
+    per_option = {
+        f"{label}, {ctx.labels[o]}": fmt(tables.mean(result.performance, metric, o))
+        for o in ctx.options
+    }
+    display.headline(
+        {
+            "Cheapest option": ctx.labels[cheapest["option"]],
+            "PV of costs, cheapest": display.money(cheapest["pv_mean"]),
+            **per_option,
+        }
+    )
+
+
+def costs(ctx: ReportContext, result: OptionComparison) -> None:
     """Cash flows by category, present values with intervals, present values by category."""
+    labels, base_year = ctx.labels, ctx.scenario.base_year
     display.figure(charts.cash_flows(result.appraisal.cash_flows, labels, base_year))
     display.figure(charts.present_values(result.costs, labels, result.baseline))
     pv = result.appraisal.present_values(result.baseline)
@@ -47,7 +100,7 @@ def costs(result: OptionComparison, labels: Mapping[str, str], base_year: int) -
     table = pd.DataFrame(
         {
             labels.get(o, o): [
-                display.money(v[o]) if pd.notna(v[o]) else "–" for v in rows.values()
+                display.money(v[o]) if pd.notna(v[o]) else display.MISSING for v in rows.values()
             ]
             for o in pv.index
         },
@@ -57,13 +110,37 @@ def costs(result: OptionComparison, labels: Mapping[str, str], base_year: int) -
     display.display_all(display.table(table, caption))
 
 
-def sensitivity(result: OptionComparison, labels: Mapping[str, str]) -> None:
+UnitCostColumn = Callable[[str, list[CostLine], Mapping[str, object]], float]
+"""``(option, cost lines, yearly volumes) -> pounds``: one column of a unit-cost table."""
+
+
+def unit_costs(
+    ctx: ReportContext,
+    result: OptionComparison,
+    columns: Mapping[str, UnitCostColumn],
+    caption: str,
+) -> None:
+    """Whole-life unit costs per option at the mean simulated volumes, one column each."""
+    service, config, years = ctx.service, ctx.config, ctx.period_years
+    rows = []
+    for option in ctx.options:
+        volumes = service.yearly_volumes(result.mean_by_run, option, config, years)
+        lines = service.cost_lines(config, option, volumes, years)
+        cells = {
+            name: display.money(column(option, lines, volumes)) for name, column in columns.items()
+        }
+        rows.append({"Option": ctx.labels[option], **cells})
+    display.display_all(display.table(pd.DataFrame(rows), caption))
+
+
+def sensitivity(ctx: ReportContext, result: OptionComparison) -> None:
     """Difference from the baseline with and without optimism bias, and switching values."""
+    labels = ctx.labels
     sens = result.sensitivity()
 
     def factor(value: float) -> str:
         if pd.isna(value):
-            return "—"
+            return display.MISSING
         return "no value would" if value < 0 else f"× {value:.2f}"
 
     base = labels.get(result.baseline, result.baseline)
@@ -82,8 +159,9 @@ def sensitivity(result: OptionComparison, labels: Mapping[str, str]) -> None:
     display.display_all(display.table(frame, "Sensitivity of the cost comparison"))
 
 
-def assumptions(scenario: Scenario, section: str) -> None:
+def assumptions(ctx: ReportContext) -> None:
     """Every input of the appraisal and of the service section, with unit, grade and source."""
+    scenario, section = ctx.scenario, ctx.service.name
     sources = load_sources()
     data = scenario.model_dump(mode="json")
     found = pd.concat(
@@ -237,9 +315,9 @@ def interpolation(check: pd.DataFrame, labels: Mapping[str, str]) -> None:
             "Option": check["option"].map(lambda o: labels.get(o, o)),
             "Figure": check["metric"].str.replace("_", " "),
             "Year": check["year"].astype(int),
-            "Simulated": check["simulated"].map(lambda v: f"{v:,.0f}"),
-            "Interpolated": check["interpolated"].map(lambda v: f"{v:,.0f}"),
-            "Relative difference": check["relative_difference"].map(lambda v: f"{v:+.1%}"),
+            "Simulated": check["simulated"].map(tables.number(0)),
+            "Interpolated": check["interpolated"].map(tables.number(0)),
+            "Relative difference": check["relative_difference"].map(_signed_percent),
         }
     )
     caption = "Interpolated against simulated volumes in a middle year"
@@ -258,7 +336,7 @@ def verification(checks: pd.DataFrame, service: str) -> None:
                     checks["simulated"], checks["low"], checks["high"], strict=True
                 )
             ],
-            "Difference": checks["relative_difference"].map(lambda v: f"{v:+.1%}"),
+            "Difference": checks["relative_difference"].map(_signed_percent),
             "Tolerance": checks["tolerance"].map(lambda v: f"{v:.0%}"),
             "Result": checks["passed"].map({True: "pass", False: "FAIL"}),
         }
@@ -271,3 +349,33 @@ def verification(checks: pd.DataFrame, service: str) -> None:
         ),
         display.table(shown, f"Verification of the {service} model"),
     )
+
+
+def interpolation_check(ctx: ReportContext, what: str = "Demand") -> None:
+    """The interpolation check, or why there is none (``what`` does not change)."""
+    if ctx.period_years > 2 and ctx.config.demand_growth != 0:
+        interpolation(ctx.interpolation_check(), ctx.labels)
+    else:
+        text = f"{what} does not change over the appraisal, so one level is simulated."
+        display.display_all(display.paragraph(text))
+
+
+def verification_check(ctx: ReportContext) -> None:
+    """The service model against queueing theory, run with the report's policy."""
+    verification(ctx.verification(), ctx.service.name)
+
+
+def provenance(ctx: ReportContext) -> None:
+    """What produced the report: scenario files and hashes, seed, replications, code."""
+    block = display.provenance(
+        ctx.scenario,
+        seed=ctx.seed,
+        replications=ctx.replications,
+        quick=ctx.quick,
+        started=ctx.started,
+    )
+    display.display_all(block)
+
+
+def _signed_percent(value: float) -> str:
+    return display.MISSING if pd.isna(value) else f"{value:+.1%}"

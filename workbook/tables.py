@@ -6,25 +6,41 @@ from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
 
-from workbook.display import money
+from workbook.display import MISSING, money
 
-__all__ = ["Format", "cost_table", "interval_table", "number", "percent", "pounds"]
+__all__ = [
+    "MISSING",
+    "Format",
+    "cost_table",
+    "interval_table",
+    "mean",
+    "number",
+    "percent",
+    "pounds",
+]
 
 Format = Callable[[float], str]
 
 
+def mean(performance: pd.DataFrame, metric: str, option: str) -> float:
+    """An option's mean of a metric in a performance table; NaN when the run did not report it
+    (the one rule for a missing figure: NaN in numbers, :data:`MISSING` in tables)."""
+    row = performance[(performance["metric"] == metric) & (performance["option"] == option)]
+    return float(row["mean"].iloc[0]) if len(row) else float("nan")
+
+
 def number(digits: int = 1) -> Format:
-    """Format with ``digits`` decimals and thousands separators."""
-    return lambda x: f"{x:,.{digits}f}"
+    """Format with ``digits`` decimals and thousands separators (NaN: :data:`MISSING`)."""
+    return lambda x: MISSING if pd.isna(x) else f"{x:,.{digits}f}"
 
 
 def percent(digits: int = 0) -> Format:
-    """Format a share as a percentage."""
-    return lambda x: f"{x:.{digits}%}"
+    """Format a share as a percentage (NaN: :data:`MISSING`)."""
+    return lambda x: MISSING if pd.isna(x) else f"{x:.{digits}%}"
 
 
 def pounds(x: float) -> str:
-    """Format money (£1.23m)."""
+    """Format money (£1.23m; NaN: :data:`MISSING`)."""
     return money(x)
 
 
@@ -53,8 +69,8 @@ def interval_table(
                 r = index.loc[(metric, option)]
                 cells.append(_with_interval(r["mean"], r["low"], r["high"], fmt))
             else:
-                cells.append("—")
-        if any(cell != "—" for cell in cells):
+                cells.append(MISSING)
+        if any(cell != MISSING for cell in cells):
             table[label] = cells
     frame = pd.DataFrame(table, index=[labels.get(o, o) for o in options]).T
     frame.index.name = "Figure (mean and 95 % interval)"
@@ -73,7 +89,7 @@ def cost_table(costs: pd.DataFrame, labels: Mapping[str, str], baseline: str) ->
                 "Difference from baseline": "baseline"
                 if is_base
                 else _with_interval(r.diff_mean, r.diff_low, r.diff_high, pounds),
-                "Cheaper than baseline in": "—" if is_base else f"{r.prob_cheaper:.0%}",
+                "Cheaper than baseline in": MISSING if is_base else f"{r.prob_cheaper:.0%}",
             }
         )
     return pd.DataFrame(rows)

@@ -31,7 +31,7 @@ HOSTILE = "<script>alert(1)</script>"
         (1_234_567, "£1.23m"),
         (-1_234_567, "-£1.23m"),
         (2_500_000_000, "£2.50bn"),
-        (float("nan"), "n/a"),
+        (float("nan"), "—"),
     ],
 )
 def test_money_short_form(amount: float, shown: str) -> None:

@@ -1,0 +1,341 @@
+"""The catering report's own parts: restaurants and planned events, queues and meals against
+the standards, restaurant queues by time of day, a Carnival day of operational feeding, cost
+per meal and subsidy per cover, and the periods simulated."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from models.catering import subsidy_per_cover
+from models.comparison import OptionComparison
+from workbook import charts, display, narrative, sections, tables
+from workbook.context import ReportContext
+
+__all__ = [
+    "carnival_day",
+    "common_random_numbers",
+    "demand",
+    "headline",
+    "headline_performance",
+    "options",
+    "performance",
+    "periods_and_replications",
+    "queues_by_time",
+    "summary",
+    "unit_costs",
+]
+
+HEADLINE_ROWS = [
+    (
+        "restaurant_peak_wait_mean_minutes",
+        "Restaurant queue at the lunch peak, mean (minutes)",
+        tables.number(1),
+    ),
+    (
+        "restaurant_peak_wait_p95_minutes",
+        "Restaurant queue at the peak, 95th percentile (minutes)",
+        tables.number(1),
+    ),
+    ("restaurant_lost_share", "Customers lost to queues", tables.percent(1)),
+    ("feeding_on_time_share", "Operational meals on time", tables.percent(1)),
+    (
+        "feeding_emergency_within_target",
+        "Emergency requests met within deadline",
+        tables.percent(1),
+    ),
+    ("custody_on_time_share", "Custody meals on time", tables.percent(1)),
+]
+
+_RESTAURANT_ROWS = [
+    ("restaurant_covers_per_year", "Restaurant covers a year", tables.number(0)),
+    ("restaurant_lost_covers_per_year", "Covers lost to queues a year", tables.number(0)),
+    ("restaurant_lost_share", "Share of customers lost", tables.percent(1)),
+    ("restaurant_peak_lost_share", "Share lost at the lunch peak", tables.percent(1)),
+    (
+        "restaurant_wait_mean_minutes",
+        "Queueing time over the day, mean (minutes)",
+        tables.number(1),
+    ),
+    (
+        "restaurant_peak_wait_mean_minutes",
+        "Queueing time at the peak, mean (minutes)",
+        tables.number(1),
+    ),
+    (
+        "restaurant_peak_wait_p95_minutes",
+        "Queueing time at the peak, 95th percentile (minutes)",
+        tables.number(1),
+    ),
+]
+
+_OTHER_ROWS = [
+    ("restaurant_server_utilisation", "Server utilisation", tables.percent()),
+    ("restaurant_till_utilisation", "Till utilisation", tables.percent()),
+    ("restaurant_takings_per_year", "Restaurant takings a year", tables.pounds),
+    ("feeding_meals_per_year", "Operational meals a year", tables.number(0)),
+    ("feeding_on_time_share", "Operational meals on time", tables.percent(1)),
+    ("feeding_planned_on_time_share", "Planned-event meals on time", tables.percent(1)),
+    (
+        "feeding_emergency_within_target",
+        "Emergency requests met within deadline",
+        tables.percent(1),
+    ),
+    (
+        "feeding_emergency_response_mean_hours",
+        "Emergency response, mean (hours)",
+        tables.number(2),
+    ),
+    ("feeding_line_utilisation", "Production line utilisation", tables.percent()),
+    ("feeding_van_utilisation", "Delivery van utilisation", tables.percent()),
+    ("custody_meals_per_year", "Custody meals a year", tables.number(0)),
+    ("custody_on_time_share", "Custody meals on time", tables.percent(1)),
+    (
+        "custody_emergency_meals_per_year",
+        "Custody meals bought in (stock ran out) a year",
+        tables.number(0),
+    ),
+    ("meals_per_year", "All meals a year", tables.number(0)),
+]
+
+
+def _standards(ctx: ReportContext) -> list[tuple[str, float, str, bool, str]]:
+    std = ctx.config.standard
+    return [
+        (
+            "restaurant_peak_wait_mean_minutes",
+            std.peak_wait_mean_minutes,
+            "the mean queueing time in restaurants at the lunch peak",
+            True,
+            "{:.1f} minutes",
+        ),
+        (
+            "restaurant_lost_share",
+            std.lost_cover_share,
+            "customers who leave a restaurant queue without being served",
+            True,
+            "{:.1%}",
+        ),
+        (
+            "feeding_on_time_share",
+            std.feeding_on_time,
+            "operational meals delivered on time",
+            False,
+            "{:.1%}",
+        ),
+        (
+            "feeding_emergency_within_target",
+            std.emergency_within_target,
+            "emergency requests for hot food met within their deadline",
+            False,
+            "{:.1%}",
+        ),
+        ("custody_on_time_share", std.custody_on_time, "custody meals on time", False, "{:.1%}"),
+    ]
+
+
+def summary(ctx: ReportContext, result: OptionComparison) -> None:
+    """Which options meet each service standard, and how the figures were made."""
+    standards = " ".join(
+        narrative.service_standard_summary(
+            result.performance, metric, target, ctx.labels, what, at_most=at_most, fmt=fmt
+        )
+        for metric, target, what, at_most, fmt in _standards(ctx)
+    )
+    period = ctx.config.period
+    method = (
+        f"Every figure is a mean over {ctx.replications} simulated replications (restaurants and "
+        f"custody over a representative {ctx.window_days:g}-day week, operational feeding over a "
+        f"{period.feeding_days}-day calendar of planned events and unplanned requests), with a "
+        "95 % confidence interval; options were compared on the same simulated customers, events "
+        "and detainees (common random numbers)."
+    )
+    display.display_all(display.paragraph(standards), display.paragraph(method))
+
+
+def headline_performance(ctx: ReportContext, result: OptionComparison) -> None:
+    """The headline performance figures with their intervals."""
+    frame = tables.interval_table(result.performance, HEADLINE_ROWS, ctx.labels)
+    display.display_all(display.table(frame, "Service performance at year-1 demand"))
+
+
+def headline(ctx: ReportContext, result: OptionComparison) -> None:
+    """The index page's figures."""
+    sections.headline(ctx, result, "Meals on time", "feeding_on_time_share", tables.percent(1))
+
+
+def demand(ctx: ReportContext) -> None:
+    """The restaurants by type, and the planned events of operational feeding."""
+    sites = ctx.config.restaurants.site_types
+    restaurants = pd.DataFrame(
+        {
+            "Restaurant type": [s.label or n.replace("_", " ") for n, s in sites.items()],
+            "Sites": [s.sites for s in sites.values()],
+            "People per site": [f"{s.population:,.0f}" for s in sites.values()],
+            "Covers per person per open day": [f"{s.take_up:.2f}" for s in sites.values()],
+            "Opens (hour)": [f"{s.day_shape[0].start:g}" for s in sites.values()],
+            "Closes (hour)": [f"{s.day_shape[-1].end:g}" for s in sites.values()],
+        }
+    )
+    feeding = ctx.config.operational_feeding
+    events = pd.DataFrame(
+        {
+            "Planned event": [e.label or n.replace("_", " ") for n, e in feeding.planned.items()],
+            "Officers to feed": [f"{e.officers:,}" for e in feeding.planned.values()],
+            "Meal windows": [len(e.meal_windows) for e in feeding.planned.values()],
+            "Days a year": [len(e.event_days(365)) for e in feeding.planned.values()],
+        }
+    )
+    unplanned = feeding.unplanned.requests_per_year
+    display.display_all(
+        display.table(
+            restaurants,
+            "Staff restaurants (each type simulated once, counted for its number of sites)",
+        ),
+        display.table(
+            events,
+            f"Operational feeding: planned events (and about {unplanned:,.0f} unplanned "
+            "requests a year)",
+        ),
+    )
+
+
+def _who(part: object) -> str:
+    return "in-house" if getattr(part, "provider", "") == "in_house" else "contractor"
+
+
+def options(ctx: ReportContext) -> None:
+    """Who provides restaurants, operational feeding and custody meals under each option."""
+    specs = ctx.config.options.values()
+    frame = pd.DataFrame(
+        {
+            "Option": list(ctx.labels.values()),
+            "In full": [o.label for o in specs],
+            "Restaurants": [_who(o.restaurants) for o in specs],
+            "Operational feeding": [_who(o.operational_feeding) for o in specs],
+            "Custody meals": [_who(o.custody) for o in specs],
+            "Description": [o.description for o in specs],
+        }
+    )
+    display.display_all(display.table(frame, "Delivery options"))
+
+
+def performance(ctx: ReportContext, result: OptionComparison) -> None:
+    """Every performance figure with its interval, and the main ones against the standards."""
+    perf, std = result.performance, ctx.config.standard
+    by_site = [
+        (
+            f"restaurant_peak_wait_mean_minutes_{n}",
+            f"Peak queue, mean (minutes): {(s.label or n).lower()}",
+            tables.number(1),
+        )
+        for n, s in ctx.config.restaurants.site_types.items()
+    ]
+    rows = [*_RESTAURANT_ROWS, *by_site, *_OTHER_ROWS]
+    frame = tables.interval_table(perf, rows, ctx.labels)
+    caption = "Service performance at year-1 demand (95 % intervals)"
+    display.display_all(display.table(frame, caption))
+    titles = {
+        "restaurant_peak_wait_mean_minutes": "Peak restaurant queue (minutes)",
+        "feeding_on_time_share": "Operational meals on time (%)",
+        "custody_on_time_share": "Custody meals on time (%)",
+    }
+    targets = {
+        "restaurant_peak_wait_mean_minutes": std.peak_wait_mean_minutes,
+        "feeding_on_time_share": std.feeding_on_time,
+        "custody_on_time_share": std.custody_on_time,
+    }
+    shares = ["feeding_on_time_share", "custody_on_time_share"]
+    display.figure(
+        charts.interval_bars(
+            perf, list(titles), titles, ctx.labels, targets=targets, percent=shares
+        )
+    )
+
+
+def queues_by_time(ctx: ReportContext, traces: dict[str, Any]) -> None:
+    """Mean queueing time by time of day at each type of restaurant, per option."""
+    sites = ctx.config.restaurants.site_types
+    fig, axes = plt.subplots(
+        1, len(sites), figsize=(3.3 * len(sites), 3.4), sharey=True, squeeze=False
+    )
+    for axis, site in zip(axes[0], sites, strict=True):
+        for option, tr in traces.items():
+            waits = tr.restaurant_wait_minutes[site]
+            hours = np.arange(len(waits)) * tr.slot_hours
+            axis.plot(hours, waits, label=ctx.labels[option])
+        axis.set_title((sites[site].label or site).capitalize(), fontsize=9)
+        axis.set_xlabel("Time of day (hours)")
+        axis.set_xlim(6, 16)
+    axes[0][0].set_ylabel("Mean queueing time (minutes)")
+    axes[0][0].legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    display.figure(fig)
+
+
+def carnival_day(ctx: ReportContext, traces: dict[str, Any]) -> None:
+    """Meals required against meals delivered, hour by hour, on the busiest feeding day."""
+    planned = ctx.config.operational_feeding.planned
+    fig, axes = plt.subplots(
+        1, len(traces), figsize=(3.8 * len(traces), 3.4), sharey=True, squeeze=False
+    )
+    for axis, (option, tr) in zip(axes[0], traces.items(), strict=True):
+        hourly = tr.feeding_hourly
+        hours = np.arange(len(hourly["required"]))
+        axis.bar(hours, hourly["required"], color="lightgrey", label="required")
+        axis.step(hours, hourly["delivered"], where="mid", color="tab:blue", label="delivered")
+        axis.bar(hours, hourly["late"], color="tab:red", label="delivered late")
+        event = planned[tr.feeding_event].label if tr.feeding_event in planned else None
+        axis.set_title(f"{ctx.labels[option]}: {event or tr.feeding_event}", fontsize=9)
+        axis.set_xlabel("Hour of the day")
+    axes[0][0].set_ylabel("Meals per hour")
+    axes[0][0].legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    display.figure(fig)
+
+
+def unit_costs(ctx: ReportContext, result: OptionComparison) -> None:
+    """Cost per meal, net of restaurant takings, and the restaurant subsidy per cover."""
+    unit, years, config = ctx.service.unit_cost, ctx.period_years, ctx.config
+    columns = {
+        "Cost per meal": lambda _o, lines, volumes: unit(lines, volumes, years),
+        "Net of restaurant takings": lambda _o, lines, volumes: unit(
+            lines, volumes, years, include_income=True
+        ),
+        "Restaurant subsidy per cover": lambda option, _lines, volumes: subsidy_per_cover(
+            config, option, volumes, years
+        ),
+    }
+    sections.unit_costs(ctx, result, columns, "Whole-life cost per meal and subsidy per cover")
+
+
+def periods_and_replications(ctx: ReportContext, result: OptionComparison) -> None:
+    """The periods simulated (no warm-up chart: restaurants open empty every day) and the
+    replications needed."""
+    text = (
+        f"The report runs {ctx.replications} replications; the table gives the number needed "
+        "for a 95 % interval within 5 % of the mean (Hoad, Robinson and Davies 2010, with "
+        "look-ahead)."
+    )
+    display.display_all(display.paragraph(text))
+    metrics = [
+        ("restaurant_covers_per_year", "Restaurant covers"),
+        ("restaurant_peak_wait_mean_minutes", "Peak queueing time"),
+        ("feeding_on_time_share", "Operational meals on time"),
+        ("custody_on_time_share", "Custody meals on time"),
+    ]
+    sections.replications(result, metrics, ctx.labels)
+
+
+def common_random_numbers(ctx: ReportContext, result: OptionComparison) -> None:
+    """The precision common random numbers buy, on the peak restaurant queue."""
+    sections.common_random_numbers(
+        result,
+        "restaurant_peak_wait_mean_minutes",
+        "peak queue, minutes",
+        ctx.labels,
+        fmt="{:+.2f}",
+    )

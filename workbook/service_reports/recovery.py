@@ -1,0 +1,299 @@
+"""The recovery report's own parts: demand by category, attendance against its targets, pound
+occupancy, examination waits, cost per vehicle recovered and the warm-up of the pounds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from models.comparison import OptionComparison
+from models.recovery import warmup_evidence
+from workbook import charts, display, narrative, sections, tables
+from workbook.context import ReportContext
+
+__all__ = [
+    "attendance_times",
+    "common_random_numbers",
+    "demand",
+    "examination_waits",
+    "headline",
+    "headline_performance",
+    "options",
+    "performance",
+    "periods_and_replications",
+    "pound_occupancy",
+    "summary",
+    "unit_costs",
+]
+
+HEADLINE_ROWS = [
+    ("attendance_within_target_urgent", "Urgent requests attended within target", tables.percent()),
+    (
+        "attendance_within_target_routine",
+        "Routine requests attended within target",
+        tables.percent(),
+    ),
+    ("attendance_p90_hours_urgent", "Urgent attendance, 90th percentile (hours)", tables.number(2)),
+    ("pound_occupancy_mean", "Vehicles held in the pound (mean)", tables.number(0)),
+    ("overflow_vehicles_per_year", "Vehicles sent to external storage a year", tables.number(0)),
+]
+
+PERFORMANCE_ROWS = [
+    ("attendance_mean_hours_urgent", "Urgent attendance, mean (hours)", tables.number(2)),
+    ("attendance_p90_hours_urgent", "Urgent attendance, 90th percentile (hours)", tables.number(2)),
+    ("attendance_within_target_urgent", "Urgent within target", tables.percent()),
+    ("attendance_mean_hours_routine", "Routine attendance, mean (hours)", tables.number(2)),
+    (
+        "attendance_p90_hours_routine",
+        "Routine attendance, 90th percentile (hours)",
+        tables.number(2),
+    ),
+    ("attendance_within_target_routine", "Routine within target", tables.percent()),
+    ("truck_utilisation", "Truck utilisation", tables.percent()),
+    ("pound_occupancy_mean", "Pound occupancy, mean (vehicles)", tables.number(0)),
+    ("pound_occupancy_peak", "Pound occupancy, peak (vehicles)", tables.number(0)),
+    ("days_over_capacity_per_year", "Days a year with a site full", tables.number(1)),
+    ("overflow_vehicles_per_year", "Vehicles to external storage a year", tables.number(0)),
+    ("exam_wait_mean_hours", "Examination wait, mean (hours)", tables.number(1)),
+    ("examiner_utilisation", "Examiner utilisation", tables.percent()),
+    ("disposed_per_year", "Vehicles disposed of a year", tables.number(0)),
+    ("income_per_year", "Statutory charges received a year", tables.pounds),
+    ("service_credits_per_year", "Contract breaches (service credits) a year", tables.number(0)),
+]
+
+
+def summary(ctx: ReportContext, result: OptionComparison) -> None:
+    """Which options meet the attendance standards, pound overflow, and how sure we are."""
+    perf, standard = result.performance, ctx.config.standard
+    standards = " ".join(
+        narrative.service_standard_summary(perf, metric, target, ctx.labels, what)
+        for metric, target, what in (
+            (
+                "attendance_within_target_urgent",
+                standard.urgent_within_target,
+                "urgent requests attended within their target time",
+            ),
+            (
+                "attendance_within_target_routine",
+                standard.routine_within_target,
+                "routine requests attended within their target time",
+            ),
+        )
+    )
+    display.display_all(display.paragraph(standards), display.paragraph(_pound_space(ctx, perf)))
+
+
+def _pound_space(ctx: ReportContext, perf: pd.DataFrame) -> str:
+    overflow = {o: tables.mean(perf, "overflow_vehicles_per_year", o) for o in ctx.options}
+    reported = {o: v for o, v in overflow.items() if not np.isnan(v)}
+    worst = max(reported, key=reported.__getitem__) if reported else None
+    if worst is not None and reported[worst] >= 1:
+        storage = (
+            f"the most vehicles sent to paid external storage is under {ctx.labels[worst]}, "
+            f"about {reported[worst]:,.0f} a year at today's demand."
+        )
+    else:
+        storage = "no option sends a meaningful number of vehicles to external storage at "
+        storage += "today's demand."
+    return (
+        f"Pound space: {storage} Every figure here is a mean over {ctx.replications} simulated "
+        f"replications of a representative {ctx.window_days:g}-day period, with a 95 % "
+        "confidence interval; options were compared on the same simulated demand (common "
+        "random numbers)."
+    )
+
+
+def headline_performance(ctx: ReportContext, result: OptionComparison) -> None:
+    """The headline performance figures with their intervals."""
+    frame = tables.interval_table(result.performance, HEADLINE_ROWS, ctx.labels)
+    display.display_all(display.table(frame, "Service performance at year-1 demand"))
+
+
+def headline(ctx: ReportContext, result: OptionComparison) -> None:
+    """The index page's figures."""
+    sections.headline(
+        ctx, result, "Urgent within target", "attendance_within_target_urgent", tables.percent()
+    )
+
+
+def demand(ctx: ReportContext) -> None:
+    """Removal requests: volume, growth, and each category's priority, target and release."""
+    d = ctx.config.demand
+    text = (
+        f"Demand: about {d.annual_vehicles:,.0f} removal requests a year in the base year, "
+        f"growing by {d.growth_per_year:.1%} a year, across {len(d.sectors)} sectors, with more "
+        "requests in the afternoon and evening and on Fridays than at night."
+    )
+    kinds = d.categories.values()
+    frame = pd.DataFrame(
+        {
+            "Category": [n.replace("_", " ") for n in d.categories],
+            "Share of requests": [f"{c.share:.0%}" for c in kinds],
+            "Priority": [c.priority for c in kinds],
+            "Attendance target": [f"{c.attendance_target_hours:g} h" for c in kinds],
+            "Forensic examination": ["yes" if c.examination_time else "no" for c in kinds],
+            "Collected by owner": [f"{c.release.collected_share:.0%}" for c in kinds],
+        }
+    )
+    display.display_all(
+        display.paragraph(text), display.table(frame, "Removal requests by category")
+    )
+
+
+def _provider(part: object) -> str:
+    return "in-house" if getattr(part, "provider", "") == "in_house" else "contractor"
+
+
+def options(ctx: ReportContext) -> None:
+    """Who provides the trucks, the pounds and the examiners under each option."""
+    specs = ctx.config.options.values()
+    frame = pd.DataFrame(
+        {
+            "Option": list(ctx.labels.values()),
+            "In full": [o.label for o in specs],
+            "Recovery trucks": [_provider(o.recovery) for o in specs],
+            "Pounds": [_provider(o.storage) for o in specs],
+            "Examination": [_provider(o.examination) for o in specs],
+            "Description": [o.description for o in specs],
+        }
+    )
+    display.display_all(display.table(frame, "Delivery options"))
+
+
+def performance(ctx: ReportContext, result: OptionComparison) -> None:
+    """Every performance figure with its interval, and the main ones against their targets."""
+    perf, standard = result.performance, ctx.config.standard
+    frame = tables.interval_table(perf, PERFORMANCE_ROWS, ctx.labels)
+    caption = "Service performance at year-1 demand (95 % intervals)"
+    display.display_all(display.table(frame, caption))
+    shares = ["attendance_within_target_urgent", "attendance_within_target_routine"]
+    titles = {
+        "attendance_within_target_urgent": "Urgent requests within target (%)",
+        "attendance_within_target_routine": "Routine requests within target (%)",
+        "pound_occupancy_mean": "Vehicles held in the pound (mean)",
+    }
+    targets = {
+        "attendance_within_target_urgent": standard.urgent_within_target,
+        "attendance_within_target_routine": standard.routine_within_target,
+    }
+    figure = charts.interval_bars(
+        perf, list(titles), titles, ctx.labels, targets=targets, percent=shares
+    )
+    display.figure(figure)
+
+
+def attendance_times(ctx: ReportContext, traces: dict[str, Any]) -> None:
+    """Share of requests attended within a given time, urgent and routine, against targets."""
+    kinds = ctx.config.demand.categories.values()
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), sharey=True)
+    for axis, priority in zip(axes, ("urgent", "routine"), strict=True):
+        for option, tr in traces.items():
+            hours = np.sort(tr.attendance_hours[tr.attendance_priority == priority])
+            if len(hours):
+                shares = np.arange(1, len(hours) + 1) / len(hours)
+                axis.step(hours, shares, where="post", label=ctx.labels[option])
+        targets = {c.attendance_target_hours for c in kinds if c.priority == priority}
+        for target in sorted(targets):
+            axis.axvline(target, color="grey", ls="--", lw=1)
+        axis.set_xlim(0, 3 * max(targets))
+        axis.set_title(f"{priority.capitalize()} requests")
+        axis.set_xlabel("Hours from request to truck on scene")
+    axes[0].set_ylabel("Share of requests attended")
+    axes[0].legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    display.figure(fig)
+
+
+def pound_occupancy(ctx: ReportContext, traces: dict[str, Any]) -> None:
+    """Vehicles held each day against the option's own site space, warm-up shaded."""
+    fig, axis = plt.subplots(figsize=(10, 3.8))
+    for option, tr in traces.items():
+        axis.plot(tr.day, tr.occupancy + tr.overflow_occupancy, label=ctx.labels[option])
+        sites = ctx.config.options[option].storage.sites.values()
+        space = sum((s.capacity or 0) for s in sites)
+        if space:
+            axis.axhline(space, color="grey", ls=":", lw=1)
+    axis.axvspan(0, ctx.warmup_days, color="grey", alpha=0.15, label="warm-up (not counted)")
+    axis.set_xlabel("Day of the simulated period")
+    axis.set_ylabel("Vehicles held")
+    axis.set_title("Vehicles held in pounds and external storage (dotted: site space)")
+    axis.legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    display.figure(fig)
+
+
+def examination_waits(ctx: ReportContext, traces: dict[str, Any]) -> None:
+    """Waits from arrival at the pound to forensic examination, per option."""
+    fig, axis = plt.subplots(figsize=(6, 3.4))
+    waits = [tr.exam_wait_hours for tr in traces.values()]
+    if any(len(w) for w in waits):
+        axis.boxplot([w if len(w) else [0.0] for w in waits], showfliers=False)
+        names = [ctx.labels[o] for o in traces]
+        axis.set_xticks(range(1, len(traces) + 1), names, rotation=10, fontsize=8)
+    axis.set_ylabel("Hours from arrival at the pound to examination")
+    axis.set_title("Waits for forensic examination (one simulated period)")
+    fig.tight_layout()
+    display.figure(fig)
+
+
+def unit_costs(ctx: ReportContext, result: OptionComparison) -> None:
+    """Whole-life cost per vehicle recovered, and net of the statutory charges received."""
+    unit, years = ctx.service.unit_cost, ctx.period_years
+    columns = {
+        "Cost per vehicle recovered": lambda _o, lines, volumes: unit(lines, volumes, years),
+        "Net of statutory charges received": lambda _o, lines, volumes: unit(
+            lines, volumes, years, include_income=True
+        ),
+    }
+    caption = (
+        "Whole-life cost per vehicle recovered (present value of costs / present value of jobs)"
+    )
+    sections.unit_costs(ctx, result, columns, caption)
+
+
+def periods_and_replications(ctx: ReportContext, result: OptionComparison) -> None:
+    """Warm-up evidence from an empty pound, the period simulated and the replications needed."""
+    evidence = warmup_evidence(
+        ctx.config,
+        ctx.baseline,
+        replications=ctx.method.warmup,
+        seed=ctx.seed,
+        days=int(ctx.warmup_days + ctx.window_days),
+        jobs=ctx.jobs,
+    )
+    sections.warmup(
+        evidence.day,
+        evidence.by_replication,
+        evidence.mean,
+        expected=evidence.expected,
+        mser5_days=evidence.mser5_days,
+        chosen_days=evidence.chosen_days,
+        ylabel="Vehicles held",
+        start="an empty pound",
+    )
+    text = (
+        f"Each replication simulates a {ctx.warmup_days:g}-day warm-up from an empty pound, then "
+        f"observes {ctx.window_days:g} days. The warm-up was chosen by MSER-5 (White 1997) on "
+        f"daily occupancy: in the chart above the truncation point is day {evidence.mser5_days}, "
+        "and the pound cannot fill beyond the longest possible stay "
+        f"({evidence.floor_days:.0f} days). The report runs {ctx.replications} replications; the "
+        "table gives the number needed for a 95 % interval within 5 % of the mean (Hoad, "
+        "Robinson and Davies 2010, with look-ahead) for the headline figures."
+    )
+    display.display_all(display.paragraph(text))
+    metrics = [
+        ("attendance_within_target_urgent", "Urgent within target"),
+        ("pound_occupancy_mean", "Vehicles held in the pound"),
+        ("income_per_year", "Statutory charges received"),
+    ]
+    sections.replications(result, metrics, ctx.labels)
+
+
+def common_random_numbers(ctx: ReportContext, result: OptionComparison) -> None:
+    """The precision common random numbers buy, on urgent attendance within target."""
+    sections.common_random_numbers(
+        result, "attendance_within_target_urgent", "urgent within target", ctx.labels
+    )
