@@ -11,9 +11,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from workbook.display import money
+from workbook.display import figure, money
 
-__all__ = ["cash_flows", "interval_bars", "money_axis", "present_values"]
+__all__ = ["cash_flows", "interval_bars", "money_axis", "present_values", "shade_warmup", "show"]
 
 CATEGORY_LABELS = {
     "staff": "Staff",
@@ -26,6 +26,21 @@ CATEGORY_LABELS = {
     "service_credit": "Service credits",
     "residual_value": "Residual value",
 }
+
+
+def shade_warmup(axis: Axes, warmup_days: float, **span: object) -> None:
+    """Shade the warm-up of a day-by-day chart (``span``: e.g. its legend label) and name the
+    days axis."""
+    axis.axvspan(0, warmup_days, color="grey", alpha=0.15, **span)
+    axis.set_xlabel("Day of the simulated period")
+
+
+def show(fig: Figure, legend: Axes | None = None) -> None:
+    """Lay out and show a report's chart, with the options' legend on ``legend`` if given."""
+    if legend is not None:
+        legend.legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    figure(fig)
 
 
 def money_axis(axis: Axes, which: str = "y") -> None:

@@ -8,6 +8,7 @@ what only one service shows lives in :mod:`workbook.service_reports`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,7 @@ from models.appraisal import CostLine
 from models.assumptions import register
 from models.comparison import OptionComparison
 from models.kit.output_analysis import PrecisionNotReached, replications_needed
+from models.kit.warmup import WarmupEvidence
 from models.scenario import load_sources
 from workbook import charts, display, narrative, tables
 from workbook.context import ReportContext
@@ -29,14 +31,21 @@ __all__ = [
     "headline",
     "interpolation",
     "interpolation_check",
+    "interval_table",
+    "options",
+    "performance",
+    "periods_and_replications",
     "provenance",
+    "provider",
     "replications",
     "sensitivity",
     "title",
+    "unit_cost",
     "unit_costs",
     "verification",
     "verification_check",
     "warmup",
+    "warmup_evidence",
 ]
 
 
@@ -81,6 +90,69 @@ def headline(
     )
 
 
+def interval_table(
+    ctx: ReportContext,
+    result: OptionComparison,
+    rows: Sequence[tuple[str, str, tables.Format]],
+    caption: str,
+) -> None:
+    """Performance figures with their 95 % intervals: one row per ``(metric, label, format)``,
+    options across."""
+    frame = tables.interval_table(result.performance, rows, ctx.labels)
+    display.display_all(display.table(frame, caption))
+
+
+def performance(
+    ctx: ReportContext,
+    result: OptionComparison,
+    rows: Sequence[tuple[str, str, tables.Format]],
+    caption: str,
+    bars: Mapping[str, str],
+    *,
+    targets: Mapping[str, float] | None = None,
+    percent: Sequence[str] = (),
+) -> None:
+    """Every performance figure with its interval, then the main ones (``bars``: metric to
+    panel title) as bars with their intervals and any ``targets``."""
+    interval_table(ctx, result, rows, caption)
+    figure = charts.interval_bars(
+        result.performance, list(bars), bars, ctx.labels, targets=targets, percent=percent
+    )
+    display.figure(figure)
+
+
+def provider(part: object) -> str:
+    """``in-house`` for a part (or a provider name) the force runs itself, else ``contractor``."""
+    return "in-house" if getattr(part, "provider", part) == "in_house" else "contractor"
+
+
+def options(
+    ctx: ReportContext,
+    *,
+    providers: Mapping[str, str] | None = None,
+    columns: Mapping[str, Callable[[Any], str]] | None = None,
+) -> None:
+    """The delivery options: each option's names; who provides each part (``providers``: a
+    heading to the attribute of the option's scenario entry that is the part); one column per
+    ``columns`` heading (the cell made from the option's scenario entry); its description."""
+    specs = list(ctx.config.options.values())
+
+    def provided(part: str) -> Callable[[Any], str]:
+        return lambda option: provider(getattr(option, part))
+
+    cells = {heading: provided(part) for heading, part in (providers or {}).items()}
+    cells |= columns or {}
+    frame = pd.DataFrame(
+        {
+            "Option": list(ctx.labels.values()),
+            "In full": [o.label for o in specs],
+            **{heading: [cell(o) for o in specs] for heading, cell in cells.items()},
+            "Description": [o.description for o in specs],
+        }
+    )
+    display.display_all(display.table(frame, "Delivery options"))
+
+
 def costs(ctx: ReportContext, result: OptionComparison) -> None:
     """Cash flows by category, present values with intervals, present values by category."""
     labels, base_year = ctx.labels, ctx.scenario.base_year
@@ -112,6 +184,13 @@ def costs(ctx: ReportContext, result: OptionComparison) -> None:
 
 UnitCostColumn = Callable[[str, list[CostLine], Mapping[str, object]], float]
 """``(option, cost lines, yearly volumes) -> pounds``: one column of a unit-cost table."""
+
+
+def unit_cost(ctx: ReportContext, **options: Any) -> UnitCostColumn:
+    """A unit-cost column from the service's own ``unit_cost`` over the appraisal period,
+    with ``options`` passed on to it."""
+    unit, years = ctx.service.unit_cost, ctx.period_years
+    return lambda _option, lines, volumes: unit(lines, volumes, years, **options)
 
 
 def unit_costs(
@@ -247,6 +326,25 @@ def replications(
     )
 
 
+def periods_and_replications(
+    ctx: ReportContext,
+    result: OptionComparison,
+    metrics: Sequence[tuple[str, str]],
+    *,
+    method: str = "",
+    of: str = "",
+) -> None:
+    """A paragraph on the periods simulated (``method``, none if empty) and the replications
+    run (needed ``of`` what, if said), then the replications needed for each of ``metrics``."""
+    text = (
+        f"The report runs {ctx.replications} replications; the table gives the number needed "
+        "for a 95 % interval within 5 % of the mean (Hoad, Robinson and Davies 2010, with "
+        f"look-ahead){of}."
+    )
+    display.display_all(display.paragraph(f"{method} {text}" if method else text))
+    replications(result, metrics, ctx.labels)
+
+
 def common_random_numbers(
     result: OptionComparison,
     metric: str,
@@ -306,6 +404,36 @@ def warmup(
     axis.legend(frameon=False, fontsize=8)
     fig.tight_layout()
     display.figure(fig)
+
+
+def warmup_evidence(
+    ctx: ReportContext,
+    compute: Callable[..., WarmupEvidence],
+    *,
+    ylabel: str,
+    start: str,
+) -> WarmupEvidence:
+    """Chart and return the warm-up evidence ``compute`` (a service's ``warmup_evidence``) finds
+    for the baseline option over the warm-up and the period observed, from ``start``."""
+    evidence = compute(
+        ctx.config,
+        ctx.baseline,
+        replications=ctx.method.warmup,
+        seed=ctx.seed,
+        days=int(ctx.warmup_days + ctx.window_days),
+        jobs=ctx.jobs,
+    )
+    warmup(
+        evidence.day,
+        evidence.by_replication,
+        evidence.mean,
+        expected=evidence.expected,
+        mser5_days=evidence.mser5_days,
+        chosen_days=evidence.chosen_days,
+        ylabel=ylabel,
+        start=start,
+    )
+    return evidence
 
 
 def interpolation(check: pd.DataFrame, labels: Mapping[str, str]) -> None:

@@ -29,6 +29,14 @@ __all__ = [
     "unit_costs",
 ]
 
+MEALS_ON_TIME = ("feeding_on_time_share", "Operational meals on time", tables.percent(1))
+EMERGENCIES_MET = (
+    "feeding_emergency_within_target",
+    "Emergency requests met within deadline",
+    tables.percent(1),
+)
+CUSTODY_ON_TIME = ("custody_on_time_share", "Custody meals on time", tables.percent(1))
+
 HEADLINE_ROWS = [
     (
         "restaurant_peak_wait_mean_minutes",
@@ -41,13 +49,9 @@ HEADLINE_ROWS = [
         tables.number(1),
     ),
     ("restaurant_lost_share", "Customers lost to queues", tables.percent(1)),
-    ("feeding_on_time_share", "Operational meals on time", tables.percent(1)),
-    (
-        "feeding_emergency_within_target",
-        "Emergency requests met within deadline",
-        tables.percent(1),
-    ),
-    ("custody_on_time_share", "Custody meals on time", tables.percent(1)),
+    MEALS_ON_TIME,
+    EMERGENCIES_MET,
+    CUSTODY_ON_TIME,
 ]
 
 _RESTAURANT_ROWS = [
@@ -77,13 +81,9 @@ _OTHER_ROWS = [
     ("restaurant_till_utilisation", "Till utilisation", tables.percent()),
     ("restaurant_takings_per_year", "Restaurant takings a year", tables.pounds),
     ("feeding_meals_per_year", "Operational meals a year", tables.number(0)),
-    ("feeding_on_time_share", "Operational meals on time", tables.percent(1)),
+    MEALS_ON_TIME,
     ("feeding_planned_on_time_share", "Planned-event meals on time", tables.percent(1)),
-    (
-        "feeding_emergency_within_target",
-        "Emergency requests met within deadline",
-        tables.percent(1),
-    ),
+    EMERGENCIES_MET,
     (
         "feeding_emergency_response_mean_hours",
         "Emergency response, mean (hours)",
@@ -92,7 +92,7 @@ _OTHER_ROWS = [
     ("feeding_line_utilisation", "Production line utilisation", tables.percent()),
     ("feeding_van_utilisation", "Delivery van utilisation", tables.percent()),
     ("custody_meals_per_year", "Custody meals a year", tables.number(0)),
-    ("custody_on_time_share", "Custody meals on time", tables.percent(1)),
+    CUSTODY_ON_TIME,
     (
         "custody_emergency_meals_per_year",
         "Custody meals bought in (stock ran out) a year",
@@ -158,8 +158,7 @@ def summary(ctx: ReportContext, result: OptionComparison) -> None:
 
 def headline_performance(ctx: ReportContext, result: OptionComparison) -> None:
     """The headline performance figures with their intervals."""
-    frame = tables.interval_table(result.performance, HEADLINE_ROWS, ctx.labels)
-    display.display_all(display.table(frame, "Service performance at year-1 demand"))
+    sections.interval_table(ctx, result, HEADLINE_ROWS, "Service performance at year-1 demand")
 
 
 def headline(ctx: ReportContext, result: OptionComparison) -> None:
@@ -203,29 +202,19 @@ def demand(ctx: ReportContext) -> None:
     )
 
 
-def _who(part: object) -> str:
-    return "in-house" if getattr(part, "provider", "") == "in_house" else "contractor"
-
-
 def options(ctx: ReportContext) -> None:
     """Who provides restaurants, operational feeding and custody meals under each option."""
-    specs = ctx.config.options.values()
-    frame = pd.DataFrame(
-        {
-            "Option": list(ctx.labels.values()),
-            "In full": [o.label for o in specs],
-            "Restaurants": [_who(o.restaurants) for o in specs],
-            "Operational feeding": [_who(o.operational_feeding) for o in specs],
-            "Custody meals": [_who(o.custody) for o in specs],
-            "Description": [o.description for o in specs],
-        }
-    )
-    display.display_all(display.table(frame, "Delivery options"))
+    parts = {
+        "Restaurants": "restaurants",
+        "Operational feeding": "operational_feeding",
+        "Custody meals": "custody",
+    }
+    sections.options(ctx, providers=parts)
 
 
 def performance(ctx: ReportContext, result: OptionComparison) -> None:
     """Every performance figure with its interval, and the main ones against the standards."""
-    perf, std = result.performance, ctx.config.standard
+    std = ctx.config.standard
     by_site = [
         (
             f"restaurant_peak_wait_mean_minutes_{n}",
@@ -235,9 +224,6 @@ def performance(ctx: ReportContext, result: OptionComparison) -> None:
         for n, s in ctx.config.restaurants.site_types.items()
     ]
     rows = [*_RESTAURANT_ROWS, *by_site, *_OTHER_ROWS]
-    frame = tables.interval_table(perf, rows, ctx.labels)
-    caption = "Service performance at year-1 demand (95 % intervals)"
-    display.display_all(display.table(frame, caption))
     titles = {
         "restaurant_peak_wait_mean_minutes": "Peak restaurant queue (minutes)",
         "feeding_on_time_share": "Operational meals on time (%)",
@@ -249,11 +235,8 @@ def performance(ctx: ReportContext, result: OptionComparison) -> None:
         "custody_on_time_share": std.custody_on_time,
     }
     shares = ["feeding_on_time_share", "custody_on_time_share"]
-    display.figure(
-        charts.interval_bars(
-            perf, list(titles), titles, ctx.labels, targets=targets, percent=shares
-        )
-    )
+    caption = "Service performance at year-1 demand (95 % intervals)"
+    sections.performance(ctx, result, rows, caption, titles, targets=targets, percent=shares)
 
 
 def queues_by_time(ctx: ReportContext, traces: dict[str, Any]) -> None:
@@ -271,9 +254,7 @@ def queues_by_time(ctx: ReportContext, traces: dict[str, Any]) -> None:
         axis.set_xlabel("Time of day (hours)")
         axis.set_xlim(6, 16)
     axes[0][0].set_ylabel("Mean queueing time (minutes)")
-    axes[0][0].legend(frameon=False, fontsize=8)
-    fig.tight_layout()
-    display.figure(fig)
+    charts.show(fig, legend=axes[0][0])
 
 
 def carnival_day(ctx: ReportContext, traces: dict[str, Any]) -> None:
@@ -292,19 +273,15 @@ def carnival_day(ctx: ReportContext, traces: dict[str, Any]) -> None:
         axis.set_title(f"{ctx.labels[option]}: {event or tr.feeding_event}", fontsize=9)
         axis.set_xlabel("Hour of the day")
     axes[0][0].set_ylabel("Meals per hour")
-    axes[0][0].legend(frameon=False, fontsize=8)
-    fig.tight_layout()
-    display.figure(fig)
+    charts.show(fig, legend=axes[0][0])
 
 
 def unit_costs(ctx: ReportContext, result: OptionComparison) -> None:
     """Cost per meal, net of restaurant takings, and the restaurant subsidy per cover."""
-    unit, years, config = ctx.service.unit_cost, ctx.period_years, ctx.config
+    years, config = ctx.period_years, ctx.config
     columns = {
-        "Cost per meal": lambda _o, lines, volumes: unit(lines, volumes, years),
-        "Net of restaurant takings": lambda _o, lines, volumes: unit(
-            lines, volumes, years, include_income=True
-        ),
+        "Cost per meal": sections.unit_cost(ctx),
+        "Net of restaurant takings": sections.unit_cost(ctx, include_income=True),
         "Restaurant subsidy per cover": lambda option, _lines, volumes: subsidy_per_cover(
             config, option, volumes, years
         ),
@@ -315,19 +292,13 @@ def unit_costs(ctx: ReportContext, result: OptionComparison) -> None:
 def periods_and_replications(ctx: ReportContext, result: OptionComparison) -> None:
     """The periods simulated (no warm-up chart: restaurants open empty every day) and the
     replications needed."""
-    text = (
-        f"The report runs {ctx.replications} replications; the table gives the number needed "
-        "for a 95 % interval within 5 % of the mean (Hoad, Robinson and Davies 2010, with "
-        "look-ahead)."
-    )
-    display.display_all(display.paragraph(text))
     metrics = [
         ("restaurant_covers_per_year", "Restaurant covers"),
         ("restaurant_peak_wait_mean_minutes", "Peak queueing time"),
         ("feeding_on_time_share", "Operational meals on time"),
         ("custody_on_time_share", "Custody meals on time"),
     ]
-    sections.replications(result, metrics, ctx.labels)
+    sections.periods_and_replications(ctx, result, metrics)
 
 
 def common_random_numbers(ctx: ReportContext, result: OptionComparison) -> None:

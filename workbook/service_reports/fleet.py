@@ -30,16 +30,21 @@ __all__ = [
 
 OFF_ROAD_P95 = "Vehicles off the road on a bad day (95th percentile over days)"
 
+AVAILABILITY = ("availability", "Fleet availability", tables.percent(1))
+OFF_ROAD_ON_A_BAD_DAY = ("off_road_p95_daily", OFF_ROAD_P95, tables.number(0))
+SHIFTS_SHORT = (
+    "shifts_short_per_year",
+    "Shifts short of vehicles a year (counted per vehicle class)",
+    tables.number(0),
+)
+HOURS_SHORT = ("vehicle_hours_short_per_year", "Vehicle-hours short a year", tables.number(0))
+
 HEADLINE_ROWS = [
-    ("availability", "Fleet availability", tables.percent(1)),
+    AVAILABILITY,
     ("off_road_mean", "Vehicles off the road (mean)", tables.number(0)),
-    ("off_road_p95_daily", OFF_ROAD_P95, tables.number(0)),
-    (
-        "shifts_short_per_year",
-        "Shifts short of vehicles a year (counted per vehicle class)",
-        tables.number(0),
-    ),
-    ("vehicle_hours_short_per_year", "Vehicle-hours short a year", tables.number(0)),
+    OFF_ROAD_ON_A_BAD_DAY,
+    SHIFTS_SHORT,
+    HOURS_SHORT,
 ]
 
 
@@ -50,20 +55,16 @@ def _performance_rows(ctx: ReportContext) -> list[tuple[str, str, tables.Format]
         return name.replace("_", " ")
 
     return [
-        ("availability", "Fleet availability", tables.percent(1)),
+        AVAILABILITY,
         *[(f"availability_{c}", f"Availability: {words(c)}", tables.percent(1)) for c in classes],
         ("off_road_mean", "Vehicles off the road, mean", tables.number(0)),
-        ("off_road_p95_daily", OFF_ROAD_P95, tables.number(0)),
-        (
-            "shifts_short_per_year",
-            "Shifts short of vehicles a year (counted per vehicle class)",
-            tables.number(0),
-        ),
+        OFF_ROAD_ON_A_BAD_DAY,
+        SHIFTS_SHORT,
         *[
             (f"shifts_short_{c}_per_year", f"Shifts short: {words(c)}", tables.number(0))
             for c in classes
         ],
-        ("vehicle_hours_short_per_year", "Vehicle-hours short a year", tables.number(0)),
+        HOURS_SHORT,
         *[
             (f"turnaround_mean_hours_{k}", f"Turnaround, mean hours: {words(k)}", tables.number(1))
             for k in kinds
@@ -121,8 +122,8 @@ def summary(ctx: ReportContext, result: OptionComparison) -> None:
 
 def headline_performance(ctx: ReportContext, result: OptionComparison) -> None:
     """The headline performance figures with their intervals."""
-    frame = tables.interval_table(result.performance, HEADLINE_ROWS, ctx.labels)
-    display.display_all(display.table(frame, "Service performance at year-1 fleet size"))
+    caption = "Service performance at year-1 fleet size"
+    sections.interval_table(ctx, result, HEADLINE_ROWS, caption)
 
 
 def headline(ctx: ReportContext, result: OptionComparison) -> None:
@@ -164,7 +165,7 @@ def demand(ctx: ReportContext) -> None:
 
 def _providers(option: Any) -> str:
     kinds = {w.provider for w in option.workshops.values()}
-    return " and ".join("in-house" if k == "in_house" else "contractor" for k in sorted(kinds))
+    return " and ".join(sections.provider(k) for k in sorted(kinds))
 
 
 def _routing(option: Any) -> str:
@@ -175,33 +176,19 @@ def _routing(option: Any) -> str:
 
 def options(ctx: ReportContext) -> None:
     """Who runs the workshops under each option, and where each job kind goes."""
-    specs = ctx.config.options.values()
-    frame = pd.DataFrame(
-        {
-            "Option": list(ctx.labels.values()),
-            "In full": [o.label for o in specs],
-            "Workshops": [_providers(o) for o in specs],
-            "Job kinds sent to": [_routing(o) for o in specs],
-            "Description": [o.description for o in specs],
-        }
-    )
-    display.display_all(display.table(frame, "Delivery options"))
+    sections.options(ctx, columns={"Workshops": _providers, "Job kinds sent to": _routing})
 
 
 def performance(ctx: ReportContext, result: OptionComparison) -> None:
     """Every performance figure with its interval, and the main ones as bars."""
-    perf = result.performance
-    frame = tables.interval_table(perf, _performance_rows(ctx), ctx.labels)
     caption = "Service performance at year-1 fleet size (95 % intervals)"
-    display.display_all(display.table(frame, caption))
     titles = {
         "availability": "Fleet availability (%)",
         "off_road_mean": "Vehicles off the road (mean)",
         "shifts_short_per_year": "Shifts short of vehicles a year",
     }
-    display.figure(
-        charts.interval_bars(perf, list(titles), titles, ctx.labels, percent=["availability"])
-    )
+    rows = _performance_rows(ctx)
+    sections.performance(ctx, result, rows, caption, titles, percent=["availability"])
 
 
 def off_road_by_day(ctx: ReportContext, traces: dict[str, Any]) -> None:
@@ -211,15 +198,12 @@ def off_road_by_day(ctx: ReportContext, traces: dict[str, Any]) -> None:
         left.plot(tr.day, tr.off_road, label=ctx.labels[option])
         right.plot(tr.day, sum(tr.short_by_class.values()), label=ctx.labels[option])
     for axis in (left, right):
-        axis.axvspan(0, ctx.warmup_days, color="grey", alpha=0.15)
-        axis.set_xlabel("Day of the simulated period")
+        charts.shade_warmup(axis, ctx.warmup_days)
     left.set_ylabel("Vehicles off the road")
     left.set_title("Vehicles off the road (daily mean)")
     right.set_ylabel("Vehicles missing from shifts")
     right.set_title("Vehicles short of the shifts' needs (daily mean)")
-    left.legend(frameon=False, fontsize=8)
-    fig.tight_layout()
-    display.figure(fig)
+    charts.show(fig, legend=left)
 
 
 def turnaround(ctx: ReportContext, traces: dict[str, Any]) -> None:
@@ -234,56 +218,35 @@ def turnaround(ctx: ReportContext, traces: dict[str, Any]) -> None:
         axis.set_xticks(range(1, len(traces) + 1), [ctx.labels[o] for o in traces], fontsize=8)
         axis.set_title(kind.replace("_", " "), fontsize=10)
     axes[0][0].set_ylabel("Hours off the road (dashed: standard)")
-    fig.tight_layout()
-    display.figure(fig)
+    charts.show(fig)
 
 
 def unit_costs(ctx: ReportContext, result: OptionComparison) -> None:
     """Maintenance cost per vehicle-year, and all costs per vehicle-year with replacement."""
-    unit, years = ctx.service.unit_cost, ctx.period_years
     columns = {
-        "Maintenance cost per vehicle-year": lambda _o, lines, volumes: unit(lines, volumes, years),
-        "All costs per vehicle-year (with replacement)": lambda _o, lines, volumes: unit(
-            lines, volumes, years, leave_out=()
-        ),
+        "Maintenance cost per vehicle-year": sections.unit_cost(ctx),
+        "All costs per vehicle-year (with replacement)": sections.unit_cost(ctx, leave_out=()),
     }
     sections.unit_costs(ctx, result, columns, "Whole-life cost per vehicle-year")
 
 
 def periods_and_replications(ctx: ReportContext, result: OptionComparison) -> None:
     """Warm-up evidence from a full fleet, the period simulated and the replications needed."""
-    evidence = warmup_evidence(
-        ctx.config,
-        ctx.baseline,
-        replications=ctx.method.warmup,
-        seed=ctx.seed,
-        days=int(ctx.warmup_days + ctx.window_days),
-        jobs=ctx.jobs,
+    evidence = sections.warmup_evidence(
+        ctx, warmup_evidence, ylabel="Vehicles off the road", start="every vehicle on the road"
     )
-    sections.warmup(
-        evidence.day,
-        evidence.by_replication,
-        evidence.mean,
-        mser5_days=evidence.mser5_days,
-        chosen_days=evidence.chosen_days,
-        ylabel="Vehicles off the road",
-        start="every vehicle on the road",
-    )
-    text = (
+    method = (
         f"Each replication simulates a {ctx.warmup_days:g}-day warm-up from a fleet with every "
         f"vehicle on the road, then observes {ctx.window_days:g} days. The warm-up was chosen by "
         "MSER-5 (White 1997) on daily vehicles off the road: the truncation point in the chart "
-        f"is day {evidence.mser5_days}. The report runs {ctx.replications} replications; the "
-        "table gives the number needed for a 95 % interval within 5 % of the mean (Hoad, "
-        "Robinson and Davies 2010, with look-ahead)."
+        f"is day {evidence.mser5_days}."
     )
-    display.display_all(display.paragraph(text))
     metrics = [
         ("availability", "Fleet availability"),
         ("off_road_mean", "Vehicles off the road"),
         ("jobs_per_year", "Workshop jobs"),
     ]
-    sections.replications(result, metrics, ctx.labels)
+    sections.periods_and_replications(ctx, result, metrics, method=method)
 
 
 def common_random_numbers(ctx: ReportContext, result: OptionComparison) -> None:

@@ -108,8 +108,7 @@ def _pound_space(ctx: ReportContext, perf: pd.DataFrame) -> str:
 
 def headline_performance(ctx: ReportContext, result: OptionComparison) -> None:
     """The headline performance figures with their intervals."""
-    frame = tables.interval_table(result.performance, HEADLINE_ROWS, ctx.labels)
-    display.display_all(display.table(frame, "Service performance at year-1 demand"))
+    sections.interval_table(ctx, result, HEADLINE_ROWS, "Service performance at year-1 demand")
 
 
 def headline(ctx: ReportContext, result: OptionComparison) -> None:
@@ -143,32 +142,15 @@ def demand(ctx: ReportContext) -> None:
     )
 
 
-def _provider(part: object) -> str:
-    return "in-house" if getattr(part, "provider", "") == "in_house" else "contractor"
-
-
 def options(ctx: ReportContext) -> None:
     """Who provides the trucks, the pounds and the examiners under each option."""
-    specs = ctx.config.options.values()
-    frame = pd.DataFrame(
-        {
-            "Option": list(ctx.labels.values()),
-            "In full": [o.label for o in specs],
-            "Recovery trucks": [_provider(o.recovery) for o in specs],
-            "Pounds": [_provider(o.storage) for o in specs],
-            "Examination": [_provider(o.examination) for o in specs],
-            "Description": [o.description for o in specs],
-        }
-    )
-    display.display_all(display.table(frame, "Delivery options"))
+    parts = {"Recovery trucks": "recovery", "Pounds": "storage", "Examination": "examination"}
+    sections.options(ctx, providers=parts)
 
 
 def performance(ctx: ReportContext, result: OptionComparison) -> None:
     """Every performance figure with its interval, and the main ones against their targets."""
-    perf, standard = result.performance, ctx.config.standard
-    frame = tables.interval_table(perf, PERFORMANCE_ROWS, ctx.labels)
-    caption = "Service performance at year-1 demand (95 % intervals)"
-    display.display_all(display.table(frame, caption))
+    standard = ctx.config.standard
     shares = ["attendance_within_target_urgent", "attendance_within_target_routine"]
     titles = {
         "attendance_within_target_urgent": "Urgent requests within target (%)",
@@ -179,10 +161,10 @@ def performance(ctx: ReportContext, result: OptionComparison) -> None:
         "attendance_within_target_urgent": standard.urgent_within_target,
         "attendance_within_target_routine": standard.routine_within_target,
     }
-    figure = charts.interval_bars(
-        perf, list(titles), titles, ctx.labels, targets=targets, percent=shares
+    caption = "Service performance at year-1 demand (95 % intervals)"
+    sections.performance(
+        ctx, result, PERFORMANCE_ROWS, caption, titles, targets=targets, percent=shares
     )
-    display.figure(figure)
 
 
 def attendance_times(ctx: ReportContext, traces: dict[str, Any]) -> None:
@@ -202,9 +184,7 @@ def attendance_times(ctx: ReportContext, traces: dict[str, Any]) -> None:
         axis.set_title(f"{priority.capitalize()} requests")
         axis.set_xlabel("Hours from request to truck on scene")
     axes[0].set_ylabel("Share of requests attended")
-    axes[0].legend(frameon=False, fontsize=8)
-    fig.tight_layout()
-    display.figure(fig)
+    charts.show(fig, legend=axes[0])
 
 
 def pound_occupancy(ctx: ReportContext, traces: dict[str, Any]) -> None:
@@ -216,13 +196,10 @@ def pound_occupancy(ctx: ReportContext, traces: dict[str, Any]) -> None:
         space = sum((s.capacity or 0) for s in sites)
         if space:
             axis.axhline(space, color="grey", ls=":", lw=1)
-    axis.axvspan(0, ctx.warmup_days, color="grey", alpha=0.15, label="warm-up (not counted)")
-    axis.set_xlabel("Day of the simulated period")
+    charts.shade_warmup(axis, ctx.warmup_days, label="warm-up (not counted)")
     axis.set_ylabel("Vehicles held")
     axis.set_title("Vehicles held in pounds and external storage (dotted: site space)")
-    axis.legend(frameon=False, fontsize=8)
-    fig.tight_layout()
-    display.figure(fig)
+    charts.show(fig, legend=axis)
 
 
 def examination_waits(ctx: ReportContext, traces: dict[str, Any]) -> None:
@@ -235,18 +212,14 @@ def examination_waits(ctx: ReportContext, traces: dict[str, Any]) -> None:
         axis.set_xticks(range(1, len(traces) + 1), names, rotation=10, fontsize=8)
     axis.set_ylabel("Hours from arrival at the pound to examination")
     axis.set_title("Waits for forensic examination (one simulated period)")
-    fig.tight_layout()
-    display.figure(fig)
+    charts.show(fig)
 
 
 def unit_costs(ctx: ReportContext, result: OptionComparison) -> None:
     """Whole-life cost per vehicle recovered, and net of the statutory charges received."""
-    unit, years = ctx.service.unit_cost, ctx.period_years
     columns = {
-        "Cost per vehicle recovered": lambda _o, lines, volumes: unit(lines, volumes, years),
-        "Net of statutory charges received": lambda _o, lines, volumes: unit(
-            lines, volumes, years, include_income=True
-        ),
+        "Cost per vehicle recovered": sections.unit_cost(ctx),
+        "Net of statutory charges received": sections.unit_cost(ctx, include_income=True),
     }
     caption = (
         "Whole-life cost per vehicle recovered (present value of costs / present value of jobs)"
@@ -256,40 +229,24 @@ def unit_costs(ctx: ReportContext, result: OptionComparison) -> None:
 
 def periods_and_replications(ctx: ReportContext, result: OptionComparison) -> None:
     """Warm-up evidence from an empty pound, the period simulated and the replications needed."""
-    evidence = warmup_evidence(
-        ctx.config,
-        ctx.baseline,
-        replications=ctx.method.warmup,
-        seed=ctx.seed,
-        days=int(ctx.warmup_days + ctx.window_days),
-        jobs=ctx.jobs,
+    evidence = sections.warmup_evidence(
+        ctx, warmup_evidence, ylabel="Vehicles held", start="an empty pound"
     )
-    sections.warmup(
-        evidence.day,
-        evidence.by_replication,
-        evidence.mean,
-        expected=evidence.expected,
-        mser5_days=evidence.mser5_days,
-        chosen_days=evidence.chosen_days,
-        ylabel="Vehicles held",
-        start="an empty pound",
-    )
-    text = (
+    method = (
         f"Each replication simulates a {ctx.warmup_days:g}-day warm-up from an empty pound, then "
         f"observes {ctx.window_days:g} days. The warm-up was chosen by MSER-5 (White 1997) on "
         f"daily occupancy: in the chart above the truncation point is day {evidence.mser5_days}, "
         "and the pound cannot fill beyond the longest possible stay "
-        f"({evidence.floor_days:.0f} days). The report runs {ctx.replications} replications; the "
-        "table gives the number needed for a 95 % interval within 5 % of the mean (Hoad, "
-        "Robinson and Davies 2010, with look-ahead) for the headline figures."
+        f"({evidence.floor_days:.0f} days)."
     )
-    display.display_all(display.paragraph(text))
     metrics = [
         ("attendance_within_target_urgent", "Urgent within target"),
         ("pound_occupancy_mean", "Vehicles held in the pound"),
         ("income_per_year", "Statutory charges received"),
     ]
-    sections.replications(result, metrics, ctx.labels)
+    sections.periods_and_replications(
+        ctx, result, metrics, method=method, of=" for the headline figures"
+    )
 
 
 def common_random_numbers(ctx: ReportContext, result: OptionComparison) -> None:
