@@ -28,6 +28,7 @@ import simpy
 from models.catering.config import ContractorCustody, CustodyDemand, InHouseCustody, SuiteTypeSpec
 from models.kit.arrivals import arrivals, poisson_arrival_times
 from models.kit.distributions import Uniform
+from models.kit.observation import Metric, metric_names, observe
 from models.kit.roster import RosteredResource, build_roster
 from models.kit.statistics import Tally
 from models.kit.streams import Streams
@@ -205,23 +206,31 @@ class CustodyService:
             emergency += w * c.emergency
             if c.waits.n:
                 waited += w * c.waits.n * c.waits.mean
-        return {
-            "custody_detainees_per_year": detainees * per_year,
-            "custody_meals_per_year": meals * per_year,
-            "custody_late_meals_per_year": late * per_year,
-            "custody_on_time_share": 1.0 - late / meals if meals else math.nan,
-            "custody_emergency_meals_per_year": emergency * per_year,
-            "custody_wait_mean_minutes": waited / meals if meals else math.nan,
-        }
+        return observe(_METRICS, _Totals(detainees, meals, late, emergency, waited, per_year))
+
+
+@dataclass(frozen=True)
+class _Totals:
+    """Counts of the window over every suite (weighted by suites per type)."""
+
+    detainees: float
+    meals: float
+    late: float
+    emergency: float
+    waited: float
+    per_year: float
+
+
+_METRICS: tuple[Metric[_Totals], ...] = (
+    Metric("custody_detainees_per_year", lambda t: t.detainees * t.per_year),
+    Metric("custody_meals_per_year", lambda t: t.meals * t.per_year),
+    Metric("custody_late_meals_per_year", lambda t: t.late * t.per_year),
+    Metric("custody_on_time_share", lambda t: 1.0 - t.late / t.meals if t.meals else math.nan),
+    Metric("custody_emergency_meals_per_year", lambda t: t.emergency * t.per_year),
+    Metric("custody_wait_mean_minutes", lambda t: t.waited / t.meals if t.meals else math.nan),
+)
 
 
 def custody_metric_names() -> list[str]:
     """Names of the custody metrics, in order."""
-    return [
-        "custody_detainees_per_year",
-        "custody_meals_per_year",
-        "custody_late_meals_per_year",
-        "custody_on_time_share",
-        "custody_emergency_meals_per_year",
-        "custody_wait_mean_minutes",
-    ]
+    return metric_names(_METRICS)

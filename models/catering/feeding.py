@@ -36,6 +36,7 @@ from models.catering.config import (
     KitchenSpec,
 )
 from models.kit.arrivals import arrivals, poisson_arrival_times
+from models.kit.observation import Metric, metric_names, observe
 from models.kit.roster import Roster, RosteredResource, RosterRequest, build_roster
 from models.kit.statistics import Tally
 from models.kit.streams import Streams
@@ -397,24 +398,9 @@ class FeedingService:
         on_duty = sum(k.lines.on_duty_hours(until) for k in self.kitchens)
         van_busy = sum(k.vans.busy_hours(until) for k in self.kitchens)
         van_on_duty = sum(k.vans.on_duty_hours(until) for k in self.kitchens)
-        return {
-            "feeding_meals_per_year": meals * per_year,
-            "feeding_planned_meals_per_year": c.meals[PLANNED] * per_year,
-            "feeding_emergency_meals_per_year": c.meals[EMERGENCY] * per_year,
-            "feeding_late_meals_per_year": late * per_year,
-            "feeding_on_time_share": 1.0 - late / meals if meals else math.nan,
-            "feeding_planned_on_time_share": (
-                1.0 - c.late[PLANNED] / c.meals[PLANNED] if c.meals[PLANNED] else math.nan
-            ),
-            "feeding_emergency_requests_per_year": c.requests * per_year,
-            "feeding_emergency_within_target": (
-                c.requests_on_time / c.requests if c.requests else math.nan
-            ),
-            "feeding_emergency_response_mean_hours": c.response.mean,
-            "feeding_trips_per_year": c.trips * per_year,
-            "feeding_line_utilisation": busy / on_duty if on_duty else math.nan,
-            "feeding_van_utilisation": van_busy / van_on_duty if van_on_duty else math.nan,
-        }
+        return observe(
+            _METRICS, _Totals(c, per_year, meals, late, busy, on_duty, van_busy, van_on_duty)
+        )
 
     def hourly(self, day: int) -> dict[str, np.ndarray]:
         """Meals required, delivered and delivered late by hour of ``day`` (trace only).
@@ -447,19 +433,50 @@ class FeedingService:
         return {"required": required, "due": due, "delivered": delivered, "late": late}
 
 
+@dataclass(frozen=True)
+class _Totals:
+    """Counts over the horizon and hours of the kitchens' lines and vans."""
+
+    counts: _Counts
+    per_year: float
+    meals: float
+    late: float
+    busy: float
+    on_duty: float
+    van_busy: float
+    van_on_duty: float
+
+
+def _share_on_time(late: float, meals: float) -> float:
+    return 1.0 - late / meals if meals else math.nan
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator else math.nan
+
+
+_METRICS: tuple[Metric[_Totals], ...] = (
+    Metric("feeding_meals_per_year", lambda t: t.meals * t.per_year),
+    Metric("feeding_planned_meals_per_year", lambda t: t.counts.meals[PLANNED] * t.per_year),
+    Metric("feeding_emergency_meals_per_year", lambda t: t.counts.meals[EMERGENCY] * t.per_year),
+    Metric("feeding_late_meals_per_year", lambda t: t.late * t.per_year),
+    Metric("feeding_on_time_share", lambda t: _share_on_time(t.late, t.meals)),
+    Metric(
+        "feeding_planned_on_time_share",
+        lambda t: _share_on_time(t.counts.late[PLANNED], t.counts.meals[PLANNED]),
+    ),
+    Metric("feeding_emergency_requests_per_year", lambda t: t.counts.requests * t.per_year),
+    Metric(
+        "feeding_emergency_within_target",
+        lambda t: _ratio(t.counts.requests_on_time, t.counts.requests),
+    ),
+    Metric("feeding_emergency_response_mean_hours", lambda t: t.counts.response.mean),
+    Metric("feeding_trips_per_year", lambda t: t.counts.trips * t.per_year),
+    Metric("feeding_line_utilisation", lambda t: _ratio(t.busy, t.on_duty)),
+    Metric("feeding_van_utilisation", lambda t: _ratio(t.van_busy, t.van_on_duty)),
+)
+
+
 def feeding_metric_names() -> list[str]:
     """Names of the operational feeding metrics, in order."""
-    return [
-        "feeding_meals_per_year",
-        "feeding_planned_meals_per_year",
-        "feeding_emergency_meals_per_year",
-        "feeding_late_meals_per_year",
-        "feeding_on_time_share",
-        "feeding_planned_on_time_share",
-        "feeding_emergency_requests_per_year",
-        "feeding_emergency_within_target",
-        "feeding_emergency_response_mean_hours",
-        "feeding_trips_per_year",
-        "feeding_line_utilisation",
-        "feeding_van_utilisation",
-    ]
+    return metric_names(_METRICS)

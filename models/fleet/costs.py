@@ -151,28 +151,22 @@ def _in_house_lines(
             note="price per job kind x simulated jobs",
         ),
     ]
-    if costs.equipment is not None:
-        lines.extend(
-            asset_cost_lines(
-                option,
-                f"{name} equipment",
-                asset=costs.equipment,
-                units=bays_owned(workshop),
-                period_years=n,
-                note=f"{bays_owned(workshop)} bays",
+    vans = mobile_vans_owned(workshop) if costs.mobile_vans is not None else 0
+    for asset, label, units, note in (
+        (costs.equipment, "equipment", bays_owned(workshop), "bays"),
+        (costs.mobile_vans if vans > 0 else None, "mobile vans", vans, "vans incl. spares"),
+    ):
+        if asset is not None:
+            lines.extend(
+                asset_cost_lines(
+                    option,
+                    f"{name} {label}",
+                    asset=asset,
+                    units=units,
+                    period_years=n,
+                    note=f"{units} {note}",
+                )
             )
-        )
-    if costs.mobile_vans is not None and mobile_vans_owned(workshop) > 0:
-        lines.extend(
-            asset_cost_lines(
-                option,
-                f"{name} mobile vans",
-                asset=costs.mobile_vans,
-                units=mobile_vans_owned(workshop),
-                period_years=n,
-                note=f"{mobile_vans_owned(workshop)} vans incl. spares",
-            )
-        )
     return lines
 
 

@@ -36,6 +36,7 @@ horizon.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import OrderedDict
 from collections.abc import Callable, Generator
@@ -51,7 +52,7 @@ from models.fleet.config import (
     FleetConfig,
     OptionSpec,
 )
-from models.kit.arrivals import arrivals, stationary_arrival_times
+from models.kit.arrivals import start_background_jobs
 from models.kit.observation import Metric, observe
 from models.kit.observation import metric_names as _metric_names
 from models.kit.roster import Roster, RosteredResource, build_roster
@@ -723,22 +724,16 @@ class _Model:
         others = ws.spec.other_customers
         rank = _QUEUE_RANK[others.priority]
         for skill, technicians in ws.technicians.items():
-            rate = others.busy_share * technicians.roster.mean_capacity / others.job_time.mean
-            if rate <= 0:
-                continue
-            duration = others.job_time.build(
-                streams[f"fleet.other_customers_time.{ws.name}.{skill}"]
-            ).sample
-            times = stationary_arrival_times(
-                rate, streams[f"fleet.other_customers.{ws.name}.{skill}"]
-            )
-            self.env.process(
-                arrivals(
-                    self.env,
-                    times,
-                    self._other_starter(technicians, rank, duration),
-                    until=self.end,
-                )
+            start_background_jobs(
+                self.env,
+                busy_share=others.busy_share,
+                capacity=technicians.roster.mean_capacity,
+                job_time=others.job_time,
+                streams=streams,
+                time_stream=f"fleet.other_customers_time.{ws.name}.{skill}",
+                arrival_stream=f"fleet.other_customers.{ws.name}.{skill}",
+                starter=functools.partial(self._other_starter, technicians, rank),
+                until=self.end,
             )
 
     def _other_starter(

@@ -19,10 +19,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import simpy
+
+if TYPE_CHECKING:
+    from models.kit.distributions import DistributionSpec
+    from models.kit.streams import Streams
 
 __all__ = [
     "HOURS_PER_WEEK",
@@ -31,6 +35,7 @@ __all__ = [
     "hour_of_week",
     "poisson_arrival_times",
     "scheduled_arrival_times",
+    "start_background_jobs",
     "stationary_arrival_times",
 ]
 
@@ -205,3 +210,30 @@ def arrivals(
             raise ValueError(f"arrival time {t} is earlier than the simulation clock ({env.now})")
         yield env.timeout(delay)
         on_arrival(env.now)
+
+
+def start_background_jobs(
+    env: simpy.Environment,
+    *,
+    busy_share: float,
+    capacity: float,
+    job_time: DistributionSpec,
+    streams: Streams,
+    time_stream: str,
+    arrival_stream: str,
+    starter: Callable[[Callable[[], float]], Callable[[float], Any]],
+    until: float,
+) -> None:
+    """Start a contractor's work for other customers, competing for the same resource.
+
+    Jobs arrive at random (Poisson) at the rate that keeps ``busy_share`` of the resource's mean
+    ``capacity`` busy with jobs of ``job_time``; nothing starts when that rate is zero. Job
+    times are drawn from ``streams[time_stream]``, arrival times from
+    ``streams[arrival_stream]``; ``starter(draw_job_time)`` gives the ``on_arrival`` callback.
+    """
+    rate = busy_share * capacity / job_time.mean
+    if rate <= 0:
+        return
+    duration = job_time.build(streams[time_stream]).sample
+    times = stationary_arrival_times(rate, streams[arrival_stream])
+    env.process(arrivals(env, times, starter(duration), until=until))

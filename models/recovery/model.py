@@ -26,6 +26,7 @@ Statistics are streamed (:class:`~models.kit.statistics.Tally`,
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ from typing import Any, ClassVar
 import numpy as np
 import simpy
 
-from models.kit.arrivals import arrivals, poisson_arrival_times, stationary_arrival_times
+from models.kit.arrivals import arrivals, poisson_arrival_times, start_background_jobs
 from models.kit.distributions import Empirical, Uniform
 from models.kit.observation import Metric, observe
 from models.kit.observation import metric_names as _metric_names
@@ -389,22 +390,16 @@ class _Model:
             trucks = self.trucks[s]
             if trucks is None:
                 continue
-            rate = others.busy_share * trucks.roster.mean_capacity / others.job_time.mean
-            if rate <= 0:
-                continue
-            job_time = others.job_time.build(
-                streams[f"recovery.contractor_background_time.{name}"]
-            ).sample
-            times = stationary_arrival_times(
-                rate, streams[f"recovery.contractor_background.{name}"]
-            )
-            self.env.process(
-                arrivals(
-                    self.env,
-                    times,
-                    _other_client_starter(self, trucks, rank, job_time),
-                    until=self.end,
-                )
+            start_background_jobs(
+                self.env,
+                busy_share=others.busy_share,
+                capacity=trucks.roster.mean_capacity,
+                job_time=others.job_time,
+                streams=streams,
+                time_stream=f"recovery.contractor_background_time.{name}",
+                arrival_stream=f"recovery.contractor_background.{name}",
+                starter=functools.partial(_other_client_starter, self, trucks, rank),
+                until=self.end,
             )
 
     def _other_client_job(
