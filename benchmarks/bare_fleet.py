@@ -94,11 +94,5 @@ def bare_simpy(config: FleetConfig, days: float, seed: int) -> int:
 
 
 REFERENCE = Reference(
-    unit="job",
-    option=OPTION,
-    speed_days=91.0,
-    bare=bare_simpy,
-    memory_days=(365.0, 3650.0),
-    quick_memory_days=(365.0, 1095.0),
-    counted="jobs_per_year",
+    unit="job", option=OPTION, speed_days=91.0, bare=bare_simpy, counted="jobs_per_year"
 )

@@ -96,11 +96,5 @@ def bare_simpy(config: RecoveryConfig, days: float, seed: int) -> int:
 
 
 REFERENCE = Reference(
-    unit="vehicle",
-    option=OPTION,
-    speed_days=182.0,
-    bare=bare_simpy,
-    memory_days=(365.0, 3650.0),
-    quick_memory_days=(365.0, 1095.0),
-    counted="requests_per_year",
+    unit="vehicle", option=OPTION, speed_days=182.0, bare=bare_simpy, counted="requests_per_year"
 )

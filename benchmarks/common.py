@@ -58,13 +58,13 @@ class Reference:
     """Simulated days of each speed round."""
     bare: Callable[[Any, Any, int], int]
     """``bare(config, days, seed)``: the same events with nothing else; returns its units."""
-    memory_days: tuple[float, float]
-    """Short and long horizon of the memory comparison, in days."""
-    quick_memory_days: tuple[float, float]
-    """The same for ``--quick``."""
     counted: str | None
     """The model's metric (per year) of its units; ``None``: both are counted per the bare
     loop's units (the same demand)."""
+    memory_days: tuple[float, float] = (365.0, 3650.0)
+    """Short and long horizon of the memory comparison, in days (a year against ten)."""
+    quick_memory_days: tuple[float, float] = (365.0, 1095.0)
+    """The same for ``--quick`` (a year against three)."""
     speed_year: float = 1.0
     """Demand year of the speed runs (no warm-up, all observed); the memory runs are of year 1
     with the default warm-up."""

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import math
+import subprocess
+import sys
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -16,18 +19,26 @@ from pydantic import ValidationError
 from models.kit.checks import VerificationCheck
 from models.kit.output_analysis import paired_difference
 from models.kit.replications import run_replications
+from models.kit.streams import Streams
 
 __all__ = [
     "BASELINE",
+    "ROOT",
+    "assert_passes",
     "by_name",
     "crn_half_widths",
+    "documented_metrics",
     "first_replication",
+    "in_house_interpolation",
     "per_year_volumes",
     "refusal",
+    "replicate_variants",
     "report",
+    "run_workbook",
     "section_mapping",
     "variant",
     "variant_of",
+    "with_option",
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,6 +80,14 @@ def report(check: VerificationCheck) -> str:
         f"[{s.low:.5g}, {s.high:.5g}] ({check.relative_difference:+.2%}, "
         f"tolerance {check.tolerance:.0%})"
     )
+
+
+def assert_passes(check: VerificationCheck, *, within: float | None = None) -> None:
+    """``check`` passes and, with ``within``, its interval's half-width is less than that share
+    of the simulated mean (the messages: :func:`report`)."""
+    if within is not None:
+        assert check.simulated.relative_half_width < within, report(check)
+    assert check.passed, report(check)
 
 
 def by_name(lines: Iterable[Any]) -> dict[str, Any]:
@@ -115,3 +134,87 @@ def crn_half_widths(
 def per_year_volumes(metrics: dict[str, float]) -> dict[str, float]:
     """The annual volumes (``..._per_year``) among one run's metrics."""
     return {name: value for name, value in metrics.items() if name.endswith("_per_year")}
+
+
+def with_option(
+    mapping: dict[str, Any], name: str, label: str, client_cost: float, **parts: str
+) -> dict[str, Any]:
+    """``mapping`` (changed in place) with a new option ``name``: each part the same as in the
+    option named (``storage="outsourced"``), and a client function of ``client_cost`` a year."""
+    options = mapping["options"]
+    options[name] = {
+        "label": label,
+        **{part: options[source][part] for part, source in parts.items()},
+        "client_function": {"annual_cost": client_cost},
+    }
+    return mapping
+
+
+def documented_metrics(
+    simulate: Callable[[Any, Streams], dict[str, float]],
+    names: list[str],
+    run: Any,
+    seed: int = 3,
+) -> dict[str, float]:
+    """The metrics of one run (on ``Streams(seed)``), asserted to be ``names``, in that order,
+    and finite."""
+    metrics = simulate(run, Streams(seed))
+    assert list(metrics) == names
+    assert all(math.isfinite(value) for value in metrics.values()), metrics
+    return metrics
+
+
+def replicate_variants(
+    simulate: Callable[..., Any],
+    configs: dict[str, Any],
+    option: str,
+    short: Callable[..., Any],
+    *,
+    replications: int,
+    seed: int,
+    **changes: Any,
+) -> pd.DataFrame:
+    """Replications (one process, quietly) of ``option`` under each of ``configs``, a run of
+    each by name: ``short(config, option, **changes)``, on common random numbers."""
+    runs = {name: short(config, option, **changes) for name, config in configs.items()}
+    return run_replications(
+        simulate, runs, replications=replications, seed=seed, jobs=1, progress=False
+    )
+
+
+def in_house_interpolation(
+    service: Any, config: Any, metrics: list[str], *, replications: int, **period: float
+) -> pd.DataFrame:
+    """``service.interpolation_check`` of the in-house option over 10 years (seed 5, the period
+    ``period``), asserted to check year 5: the year furthest from the simulated years 1 and 10."""
+    table = service.interpolation_check(
+        config,
+        10,
+        replications=replications,
+        seed=5,
+        options=["in_house"],
+        metrics=metrics,
+        **period,
+    )
+    assert set(table["year"]) == {5}
+    return table
+
+
+def run_workbook(
+    *args: str | Path,
+    module: str = "workbook",
+    cwd: Path = ROOT,
+    env: dict[str, str] | None = None,
+    timeout: float = 300,
+) -> subprocess.CompletedProcess[str]:
+    """``python -m MODULE ARGS`` (``workbook`` unless told) with this interpreter, from ``cwd``
+    (the repository's root unless told), its output captured as text; it may fail."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

@@ -14,7 +14,7 @@ from models.catering.config import CateringConfig
 from models.catering.feeding import EventRoster, surge_windows
 from models.kit.roster import Roster, RosteredResource, Shift
 from models.scenario import load_scenario
-from tests.support import BASELINE, variant_of
+from tests.support import BASELINE, variant_of, with_option
 
 variant = variant_of(CateringConfig)
 
@@ -129,14 +129,15 @@ def test_contracted_custody_meals_only(mapping: dict[str, Any]) -> None:
     """A fourth option: contracted custody meals only, everything else in-house."""
 
     def edit(m: dict[str, Any]) -> None:
-        options = m["options"]
-        options["custody_only"] = {
-            "label": "Contracted custody meals",
-            "restaurants": options["in_house"]["restaurants"],
-            "operational_feeding": options["in_house"]["operational_feeding"],
-            "custody": options["outsourced"]["custody"],
-            "client_function": {"annual_cost": 80_000},
-        }
+        with_option(
+            m,
+            "custody_only",
+            "Contracted custody meals",
+            80_000,
+            restaurants="in_house",
+            operational_feeding="in_house",
+            custody="outsourced",
+        )
 
     config = variant(mapping, edit)
     assert config.options["custody_only"].custody.provider == "contractor"

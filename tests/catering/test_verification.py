@@ -14,26 +14,24 @@ from models.catering.verification import (
     check_feeding_schedule,
     check_mmck,
     counter_run,
-    hand_schedule,
     verify,
 )
 from models.kit.streams import Streams
-from tests.support import report
+from tests.support import assert_passes
 
 
 def test_counter_waits_match_erlang_c() -> None:
     """One counter, two servers at 50 %, exponential service, nobody leaves: mean wait = Wq."""
     check = check_erlang_c(jobs=2)
-    assert check.simulated.relative_half_width < 0.05, report(check)
-    assert check.passed, report(check)
+    assert_passes(check, within=0.05)
 
 
 def test_balking_matches_m_m_c_k() -> None:
     """Customers leave when 3 are waiting at a 2-server counter (K = 5), offered load 2.4."""
     lost, wait = check_mmck(jobs=2)
     assert 0.2 < lost.analytic < 0.3  # a load that really turns customers away
-    assert lost.passed, report(lost)
-    assert wait.passed, report(wait)
+    assert_passes(lost)
+    assert_passes(wait)
 
 
 def test_the_hand_schedule() -> None:
@@ -53,8 +51,8 @@ def test_the_hand_schedule() -> None:
 
 def test_feeding_follows_the_hand_schedule() -> None:
     late, on_time = check_feeding_schedule()
-    assert late.passed, report(late)
-    assert on_time.passed, report(on_time)
+    assert_passes(late)
+    assert_passes(on_time)
     assert on_time.simulated.mean == pytest.approx(0.6)
 
 
@@ -64,16 +62,11 @@ def test_more_lines_and_vans_in_the_hand_schedule() -> None:
     assert case.late_meals() == 0
     metrics = simulate(case.run(), Streams(1))
     assert metrics["feeding_late_meals_per_year"] == 0
-    uneven = hand_schedule(
-        meals=250,
-        meals_per_load=100,
-        release=0.0,
-        lines=1,
-        meals_per_line_hour=100,
-        vans=3,
-        travel_hours=1.0,
-        handover_hours=0.0,
+    released_at_zero = FeedingScheduleCase(
+        officers=250, lines=1, vans=3, travel_hours=1.0, handover_hours=0.0, day=0, window_start=3.0
     )
+    assert released_at_zero.release == 0.0  # a 03:00 window on day 0, 3 h lead
+    uneven = released_at_zero.schedule()
     assert uneven == [(2.0, 100), (3.0, 100), (3.5, 50)]  # the half-size load cooks in 0.5 h
 
 

@@ -43,28 +43,20 @@ def test_staff_and_vans_follow_the_rosters(config: FleetConfig) -> None:
 
 
 def test_contract_charges_are_fee_plus_prices_times_simulated_jobs(config: FleetConfig) -> None:
+    jobs = {"service": 7000, "mechanical": 30000, "tyres_glass": 28000, "collision": 1500}
     volumes = _volumes(
         config,
         "outsourced",
         vehicles=5500.0,
-        jobs_contractor_service_per_year=7000.0,
-        jobs_contractor_mechanical_per_year=30000.0,
-        jobs_contractor_tyres_glass_per_year=28000.0,
-        jobs_contractor_collision_per_year=1500.0,
         breaches_contractor_per_year=400.0,
+        **{f"jobs_contractor_{kind}_per_year": float(n) for kind, n in jobs.items()},
     )
     lines = by_name(cost_lines(config, "outsourced", volumes, N))
     workshop = config.options["outsourced"].workshops["contractor"]
     assert isinstance(workshop, ContractorWorkshop)
     terms = workshop.costs
     expected = terms.fee_per_vehicle_year * 5500 + sum(
-        terms.price_per_job[kind] * n
-        for kind, n in (
-            ("service", 7000),
-            ("mechanical", 30000),
-            ("tyres_glass", 28000),
-            ("collision", 1500),
-        )
+        terms.price_per_job[kind] * n for kind, n in jobs.items()
     )
     assert lines["contractor contract"].values[0] == 0  # nothing in the decision year
     assert lines["contractor contract"].values[1] == pytest.approx(expected)

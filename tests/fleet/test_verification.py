@@ -11,20 +11,19 @@ from models.fleet.verification import (
     machine_repair_run,
     verify,
 )
-from tests.support import report
+from tests.support import assert_passes
 
 
 def test_availability_and_vehicles_off_the_road_match_machine_repair() -> None:
     checks = check_machine_repair(jobs=2)
     assert [c.metric for c in checks] == ["availability", "off_road_mean"]
     for check in checks:
-        assert check.simulated.relative_half_width < 0.03, report(check)
-        assert check.passed, report(check)
+        assert_passes(check, within=0.03)
 
 
 def test_with_a_technician_per_vehicle_units_are_independent() -> None:
     for check in check_independent_units(jobs=2):
-        assert check.passed, report(check)
+        assert_passes(check)
 
 
 def test_six_technicians_assumed_for_nine_are_detected() -> None:
@@ -32,7 +31,7 @@ def test_six_technicians_assumed_for_nine_are_detected() -> None:
     right = check_machine_repair(machine_repair_run(window_days=300), replications=4)[1]
     fewer = check_machine_repair(machine_repair_run(technicians=6, window_days=50), replications=2)
     wrong = replace(right, analytic=fewer[1].analytic, tolerance=0.03)
-    assert right.passed, report(right)
+    assert_passes(right)
     assert not wrong.passed
 
 

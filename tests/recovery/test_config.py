@@ -11,7 +11,7 @@ from models.kit.roster import ShiftSpec, build_roster
 from models.kit.streams import Streams
 from models.recovery.config import RecoveryConfig
 from models.recovery.model import RecoveryRun, metric_names, simulate
-from tests.support import refusal
+from tests.support import refusal, with_option
 
 
 def test_default_section_has_the_three_options(config: RecoveryConfig) -> None:
@@ -82,14 +82,15 @@ def test_contracted_recovery_and_storage_with_in_house_examiners(
     mapping: dict[str, Any], short: Callable[..., RecoveryRun]
 ) -> None:
     """A new composition: contracted recovery and storage, in-house examination."""
-    options = mapping["options"]
-    options["recovery_and_storage_contracted"] = {
-        "label": "Recovery and storage contracted, examiners in-house",
-        "recovery": options["outsourced"]["recovery"],
-        "storage": options["outsourced"]["storage"],
-        "examination": options["in_house"]["examination"],
-        "client_function": {"annual_cost": 300000},
-    }
+    with_option(
+        mapping,
+        "recovery_and_storage_contracted",
+        "Recovery and storage contracted, examiners in-house",
+        300000,
+        recovery="outsourced",
+        storage="outsourced",
+        examination="in_house",
+    )
     config = RecoveryConfig.model_validate(mapping)
     run = short(config, "recovery_and_storage_contracted")
     metrics = simulate(run, Streams(1))

@@ -75,9 +75,9 @@ def test_zero_demand_gives_zero_variable_cost(
 def test_contract_charges_are_fee_plus_prices_times_simulated_volumes(
     config: RecoveryConfig,
 ) -> None:
+    jobs = {"urgent": 30_000, "routine": 4_000}
     volumes = _volumes(
-        jobs_urgent_per_year=30_000.0,
-        jobs_routine_per_year=4_000.0,
+        **{f"jobs_{category}_per_year": float(n) for category, n in jobs.items()},
         service_credits_per_year=500.0,
         vehicle_days_per_year=600_000.0,
         overflow_vehicle_days_per_year=1_000.0,
@@ -87,10 +87,8 @@ def test_contract_charges_are_fee_plus_prices_times_simulated_volumes(
     lines = by_name(cost_lines(config, "outsourced", volumes, N))
     terms = config.options["outsourced"]
     recovery = terms.recovery.costs
-    expected = (
-        recovery.standing_charge_per_year
-        + recovery.price_per_job["urgent"] * 30_000
-        + recovery.price_per_job["routine"] * 4_000
+    expected = recovery.standing_charge_per_year + sum(
+        recovery.price_per_job[category] * n for category, n in jobs.items()
     )
     assert lines["recovery contract"].values[0] == 0  # nothing in the decision year
     assert lines["recovery contract"].values[1] == pytest.approx(expected)

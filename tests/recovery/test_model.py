@@ -7,13 +7,13 @@ warm-up, 14-day window), so they are quick and their differences are not noise.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from models.kit.replications import run_replications
 from models.kit.streams import Streams
 from models.recovery.config import RecoveryConfig
 from models.recovery.model import (
@@ -24,16 +24,17 @@ from models.recovery.model import (
     simulate,
     trace,
 )
-from tests.support import crn_half_widths, per_year_volumes, variant_of
+from tests.support import (
+    crn_half_widths,
+    documented_metrics,
+    per_year_volumes,
+    replicate_variants,
+    variant_of,
+)
 
 REPLICATIONS = 4
 _variant = variant_of(RecoveryConfig)
-
-
-def _runs(
-    configs: dict[str, RecoveryConfig], option: str, short: Callable[..., RecoveryRun]
-) -> dict[str, RecoveryRun]:
-    return {name: short(config, option) for name, config in configs.items()}
+_replicate = partial(replicate_variants, simulate, replications=REPLICATIONS)
 
 
 def _means(results: pd.DataFrame, metric: str) -> dict[str, float]:
@@ -45,9 +46,7 @@ def test_metrics_are_the_documented_ones_and_finite(
     config: RecoveryConfig, short: Callable[..., RecoveryRun]
 ) -> None:
     for option in config.options:
-        metrics = simulate(short(config, option), Streams(3))
-        assert list(metrics) == metric_names(config, option)
-        assert all(np.isfinite(list(metrics.values())))
+        metrics = documented_metrics(simulate, metric_names(config, option), short(config, option))
         assert 0 <= metrics["attendance_within_target_urgent"] <= 1
         assert 0 < metrics["truck_utilisation"] < 1
 
@@ -87,14 +86,7 @@ def test_more_trucks_never_lengthen_attendance(
     mapping: dict[str, Any], short: Callable[..., RecoveryRun]
 ) -> None:
     configs = {f"+{k}": _variant(mapping, _more_trucks(k)) for k in (0, 1, 3)}
-    results = run_replications(
-        simulate,
-        _runs(configs, "in_house", short),
-        replications=REPLICATIONS,
-        seed=21,
-        jobs=1,
-        progress=False,
-    )
+    results = _replicate(configs, "in_house", short, seed=21)
     for metric in ("attendance_mean_hours", "attendance_p90_hours_urgent"):
         means = list(_means(results, metric).values())
         assert means == sorted(means, reverse=True), (metric, means)
@@ -114,14 +106,7 @@ def test_more_demand_never_shortens_attendance(
 ) -> None:
     configs = {f"x{f}": _variant(mapping, _demand(f)) for f in (0.8, 1.0, 1.25)}
     for option in ("in_house", "outsourced"):
-        results = run_replications(
-            simulate,
-            _runs(configs, option, short),
-            replications=REPLICATIONS,
-            seed=22,
-            jobs=1,
-            progress=False,
-        )
+        results = _replicate(configs, option, short, seed=22)
         for metric in ("attendance_mean_hours", "pound_occupancy_mean", "jobs_per_year"):
             means = list(_means(results, metric).values())
             assert means == sorted(means), (option, metric, means)
@@ -139,14 +124,7 @@ def test_a_bigger_pound_never_raises_overflow(
     mapping: dict[str, Any], short: Callable[..., RecoveryRun]
 ) -> None:
     configs = {f"{n} spaces": _variant(mapping, _pound_size(n)) for n in (300, 400, 500, 2000)}
-    results = run_replications(
-        simulate,
-        _runs(configs, "in_house", short),
-        replications=REPLICATIONS,
-        seed=23,
-        jobs=1,
-        progress=False,
-    )
+    results = _replicate(configs, "in_house", short, seed=23)
     for metric in (
         "overflow_vehicles_per_year",
         "overflow_vehicle_days_per_year",
@@ -208,14 +186,7 @@ def test_other_clients_take_contractor_capacity(
         return edit
 
     configs = {f"{s}": _variant(mapping, share(s)) for s in (0.0, 0.3, 0.6)}
-    results = run_replications(
-        simulate,
-        _runs(configs, "outsourced", short),
-        replications=3,
-        seed=24,
-        jobs=1,
-        progress=False,
-    )
+    results = _replicate(configs, "outsourced", short, seed=24, replications=3)
     utilisation = list(_means(results, "truck_utilisation").values())
     attendance = list(_means(results, "attendance_mean_hours").values())
     assert utilisation == sorted(utilisation) and attendance == sorted(attendance)

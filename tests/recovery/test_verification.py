@@ -14,7 +14,7 @@ from models.recovery.verification import (
     erlang_b_run,
     mg_infinity_run,
 )
-from tests.support import report
+from tests.support import assert_passes
 
 
 @pytest.mark.slow
@@ -22,19 +22,18 @@ def test_attendance_waits_match_erlang_c() -> None:
     """One sector, exponential jobs, stationary demand, no pound limit: mean wait = Wq (M/M/c),
     within 3 % and inside the 95 % interval over 40 replications."""
     check = check_erlang_c(jobs=2)
-    assert check.simulated.relative_half_width < 0.04, report(check)
-    assert check.passed, report(check)
+    assert_passes(check, within=0.04)
 
 
 def test_pound_occupancy_matches_m_g_infinity() -> None:
     check = check_mg_infinity(jobs=2)
-    assert check.passed, report(check)
+    assert_passes(check)
 
 
 def test_overflow_share_matches_erlang_b() -> None:
     check = check_erlang_b(jobs=2)
     assert 0.1 < check.analytic < 0.3  # a load that really blocks
-    assert check.passed, report(check)
+    assert_passes(check)
 
 
 def test_a_pound_of_the_wrong_size_is_detected() -> None:
@@ -52,4 +51,4 @@ def test_m_g_infinity_is_insensitive_to_the_queue_for_trucks() -> None:
     the same mean occupancy as trucks that never queue (Little's law on the pound)."""
     run = mg_infinity_run(trucks=4, mean_job_hours=1.0, window_days=60)
     check = check_mg_infinity(run, replications=8)
-    assert check.passed, report(check)
+    assert_passes(check)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import ROOT, run_workbook
+
 SCENARIOS = ROOT / "data" / "scenarios"
 BASELINE = SCENARIOS / "baseline.yaml"
 
@@ -39,14 +39,7 @@ def write(tmp_path: Path) -> Callable[..., Path]:
 
 
 def _run_validate(*paths: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "workbook.validate", *map(str, paths)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=60,
-        check=False,
-    )
+    return run_workbook(*paths, module="workbook.validate", cwd=cwd, timeout=60)
 
 
 @pytest.fixture

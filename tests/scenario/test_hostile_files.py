@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from models.scenario import ScenarioError, load_scenario
+from tests.support import run_workbook
 
-ROOT = Path(__file__).resolve().parents[2]
 SECRET = "hunter2-SECRET-0123456789abcdefghijklmnopqrstuvwxyz"
 PASSWD_LIKE = (
     f"root:x:0:0:root:/root:/bin/bash\nservice:{SECRET}:1001:1001::/home/service:/bin/sh\n"
@@ -32,14 +31,7 @@ def problems_of(path: Path, **kwargs) -> list[str]:
 
 
 def command(*args: str | Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "workbook", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=timeout,
-        check=False,
-    )
+    return run_workbook(*args, timeout=timeout)
 
 
 def assert_quotes_nothing(lines: list[str], *secrets: str) -> None:
