@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
@@ -38,47 +37,31 @@ def _days(low: int) -> Any:
     return Annotated[int, Strict(), Field(ge=low, le=3650)]
 
 
-def _not_above(full: str, error: str) -> Callable[[type, int, ValidationInfo], int]:
-    """A field validator: the quick figure must not exceed ``run.<full>`` (error ``error``)."""
-
-    def check(cls: type, value: int, info: ValidationInfo) -> int:
-        limit = info.data.get(full)
-        if limit is not None and value > limit:
-            raise PydanticCustomError(
-                error, f"must not exceed run.{full} ({{full}})", {"full": limit}
-            )
-        return value
-
-    return check
-
-
 class RunSettings(BaseModel):
-    """How much to simulate: replications and simulated days, for full and ``--quick`` runs.
+    """How much to simulate: replications for full and ``--quick`` runs, and a quick run's days.
 
-    Each replication simulates ``warmup_days`` (discarded) followed by ``horizon_days`` whose
-    statistics are kept (``quick_horizon_days`` for a quick run). The simulation clock is in
-    hours; the ``*_hours`` properties convert.
+    A full run observes each service's own representative period (its section's ``period``:
+    a warm-up, then the window whose statistics are kept). A quick run keeps
+    ``quick_horizon_days`` after a warm-up of ``warmup_days``, each capped at the service's
+    own (``workbook.context``). The ``*_hours`` properties convert to the simulation clock.
     """
 
     model_config = MODEL_CONFIG
 
     replications: Annotated[int, Strict(), Field(ge=2, le=10_000)]
     quick_replications: Annotated[int, Strict(), Field(ge=2, le=10_000)]
-    horizon_days: _days(1)
     quick_horizon_days: _days(1)
     warmup_days: _days(0)
 
-    _quick_not_more = field_validator("quick_replications")(
-        _not_above("replications", "quick_too_many")
-    )
-    _quick_not_longer = field_validator("quick_horizon_days")(
-        _not_above("horizon_days", "quick_too_long")
-    )
-
-    @property
-    def horizon_hours(self) -> float:
-        """Kept horizon of a full run, in hours."""
-        return 24.0 * self.horizon_days
+    @field_validator("quick_replications")
+    @classmethod
+    def _quick_not_more(cls, value: int, info: ValidationInfo) -> int:
+        full = info.data.get("replications")
+        if full is not None and value > full:
+            raise PydanticCustomError(
+                "quick_too_many", "must not exceed run.replications ({full})", {"full": full}
+            )
+        return value
 
     @property
     def quick_horizon_hours(self) -> float:

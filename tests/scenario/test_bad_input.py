@@ -146,14 +146,14 @@ def test_any_non_plain_tag_is_refused(write) -> None:
         ("run.replications", "1000000000000000000000000000000", "must be at most 10000"),
         ("seed", "1" + "0" * 30, "must be at most 9223372036854775807"),
         ("appraisal.optimism_bias.capital", "1.0e+400", "must be a finite number"),
-        ("run.horizon_days", "9" * 5000, "number has more than 100 characters (line"),
+        ("run.quick_horizon_days", "9" * 5000, "number has more than 100 characters (line"),
     ],
 )
 def test_very_large_number_is_refused(write, run_validate, key, text, message) -> None:
     lines = {
         "seed": "seed: 1",
         "run.replications": "  replications: 20",
-        "run.horizon_days": "  horizon_days: 364",
+        "run.quick_horizon_days": "  quick_horizon_days: 14",
         "appraisal.optimism_bias.capital": "    capital: 24",
     }
     original = (Path(__file__).parents[2] / "data/scenarios/baseline.yaml").read_text("utf-8")

@@ -61,7 +61,7 @@ def test_baseline_is_business_as_usual_with_green_book_defaults() -> None:
     assert scenario.appraisal.discount_schedule == green_book_discount_rates()
     # The file states every category, and states the model's defaults.
     assert scenario.appraisal.optimism_bias == OptimismBias()
-    assert scenario.run.horizon_hours == 24 * scenario.run.horizon_days
+    assert scenario.run.quick_horizon_hours == 24 * scenario.run.quick_horizon_days
 
 
 def test_green_book_schedule_is_the_published_table() -> None:
