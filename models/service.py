@@ -14,14 +14,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from importlib import import_module
 from operator import attrgetter
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin
 
 import pandas as pd
 
 from models.appraisal import CostLine
 from models.costing import Volumes, annual_recurring_cost, levelised_cost, replication_lines
 from models.kit import periods
+from models.kit.runs import ServiceRun
 from models.kit.streams import Streams
 
 __all__ = ["KeyMetric", "Service", "UnitCost"]
@@ -120,20 +122,18 @@ class Service:
     """A volume a run left out (nothing observed) counts as zero instead of being an error."""
 
     @classmethod
-    def declare(
-        cls,
-        name: str,
-        title: str,
-        config_type: type,
-        run_class: Callable[..., Any],
-        *,
-        parts: Iterable[Any],
-        **declared: Any,
-    ) -> Service:
-        """A service whose ``simulate`` and ``trace``, ``volume_metrics`` and ``cost_lines``,
-        and ``verify`` are the module-level functions of those names in ``parts`` (its
-        ``model``, ``costs`` and ``verification`` modules); ``declared`` gives the rest."""
-        modules = list(parts)
+    def declare(cls, run_class: type, title: str, **declared: Any) -> Service:
+        """The service of ``run_class`` (a :class:`models.kit.runs.ServiceRun`): named by its
+        ``service``, its config type the run's first type argument, and its ``simulate`` and
+        ``trace``, ``volume_metrics`` and ``cost_lines``, and ``verify`` the module-level
+        functions of those names in the ``model``, ``costs`` and ``verification`` modules of the
+        run class's package; ``declared`` gives the rest."""
+        name = run_class.service
+        (config_type, _spec) = next(
+            get_args(base) for base in run_class.__orig_bases__ if get_origin(base) is ServiceRun
+        )
+        package = run_class.__module__.rpartition(".")[0]
+        modules = [import_module(f"{package}.{m}") for m in ("model", "costs", "verification")]
         found = {}
         for attribute in ("simulate", "trace", "volume_metrics", "cost_lines", "verify"):
             owners = {id(f): f for m in modules if (f := getattr(m, attribute, None)) is not None}

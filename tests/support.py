@@ -28,8 +28,11 @@ __all__ = [
     "by_name",
     "crn_half_widths",
     "documented_metrics",
+    "documented_option_metrics",
     "first_replication",
     "in_house_interpolation",
+    "model_helpers",
+    "option_means",
     "per_year_volumes",
     "refusal",
     "replicate_variants",
@@ -82,12 +85,14 @@ def report(check: VerificationCheck) -> str:
     )
 
 
-def assert_passes(check: VerificationCheck, *, within: float | None = None) -> None:
-    """``check`` passes and, with ``within``, its interval's half-width is less than that share
-    of the simulated mean (the messages: :func:`report`)."""
-    if within is not None:
-        assert check.simulated.relative_half_width < within, report(check)
-    assert check.passed, report(check)
+def assert_passes(*checks: VerificationCheck, within: float | None = None) -> None:
+    """Each of ``checks`` passes and, with ``within``, its interval's half-width is less than
+    that share of the simulated mean (the messages: :func:`report`)."""
+    assert checks, "no checks"
+    for check in checks:
+        if within is not None:
+            assert check.simulated.relative_half_width < within, report(check)
+        assert check.passed, report(check)
 
 
 def by_name(lines: Iterable[Any]) -> dict[str, Any]:
@@ -164,6 +169,20 @@ def documented_metrics(
     return metrics
 
 
+def documented_option_metrics(
+    simulate: Callable[[Any, Streams], dict[str, float]],
+    metric_names: Callable[[Any, str], list[str]],
+    config: Any,
+    short: Callable[..., Any],
+) -> dict[str, dict[str, float]]:
+    """:func:`documented_metrics` of ``short(config, option)`` by each of ``config``'s options,
+    in their order (the names: ``metric_names(config, option)``)."""
+    return {
+        option: documented_metrics(simulate, metric_names(config, option), short(config, option))
+        for option in config.options
+    }
+
+
 def replicate_variants(
     simulate: Callable[..., Any],
     configs: dict[str, Any],
@@ -180,6 +199,21 @@ def replicate_variants(
     return run_replications(
         simulate, runs, replications=replications, seed=seed, jobs=1, progress=False
     )
+
+
+def option_means(results: pd.DataFrame, metric: str) -> list[float]:
+    """The mean of ``metric`` under each option of :func:`replicate_variants` results, in the
+    order the options were run."""
+    rows = results[results["metric"] == metric]
+    return list(rows.groupby("option", sort=False)["value"].mean())
+
+
+def model_helpers(
+    config_type: type, simulate: Callable[..., Any], *, replications: int
+) -> tuple[Callable[[dict[str, Any], Edit], Any], Callable[..., pd.DataFrame]]:
+    """A model's functional-test helpers: :func:`variant_of` its section type, and
+    :func:`replicate_variants` of its ``simulate`` over ``replications`` (a call may change it)."""
+    return variant_of(config_type), partial(replicate_variants, simulate, replications=replications)
 
 
 def in_house_interpolation(

@@ -436,6 +436,17 @@ def warmup_evidence(
     return evidence
 
 
+def warmup_method(ctx: ReportContext, *, start: str, on: str) -> str:
+    """The opening of a warm-up method paragraph, up to the colon after which the caller says
+    where the chart puts the truncation point: a warm-up from ``start``, then the period
+    observed, the warm-up chosen by MSER-5 on ``on``."""
+    return (
+        f"Each replication simulates a {ctx.warmup_days:g}-day warm-up from {start}, then "
+        f"observes {ctx.window_days:g} days. The warm-up was chosen by MSER-5 (White 1997) on "
+        f"{on}: "
+    )
+
+
 def interpolation(check: pd.DataFrame, labels: Mapping[str, str]) -> None:
     """Volumes interpolated between demand levels beside a simulated middle year."""
     shown = pd.DataFrame(

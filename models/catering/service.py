@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import models.catering.costs as costs
 import models.catering.model as model
-import models.catering.verification as verification
-from models.catering.config import CateringConfig
 from models.service import KeyMetric, Service, UnitCost
 
 __all__ = ["SERVICE"]
 
 SERVICE = Service.declare(
-    "catering",
-    "Catering: staff restaurants, operational feeding and custody meals",
-    CateringConfig,
     model.CateringRun,
-    parts=(model, costs, verification),
+    "Catering: staff restaurants, operational feeding and custody meals",
     key_metrics=(
         KeyMetric("restaurant_covers_per_year", "Restaurant covers", "per year", "higher"),
         KeyMetric.judged(

@@ -30,14 +30,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from models.costing import (
-    AssetSpec,
-    Fraction,
-    Growth,
-    Money,
-    OptionBase,
-    StaffSpec,
-)
+from models.costing import AssetSpec, Fraction, Growth, Money, OptionBase, StaffSpec
 from models.kit.distributions import DistributionSpec, Fixed, NonNegativeNumber, PositiveNumber
 from models.kit.roster import RosterSpec, build_roster
 from models.section import STRICT, Name, ServiceSection, Share

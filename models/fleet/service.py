@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import models.fleet.costs as costs
 import models.fleet.model as model
-import models.fleet.verification as verification
-from models.fleet.config import FleetConfig
 from models.fleet.costs import REPLACEMENT
 from models.service import KeyMetric, Service, UnitCost
 
 __all__ = ["SERVICE"]
 
 SERVICE = Service.declare(
-    "fleet",
-    "Fleet provision and maintenance",
-    FleetConfig,
     model.FleetRun,
-    parts=(model, costs, verification),
+    "Fleet provision and maintenance",
     key_metrics=(
         KeyMetric("availability", "Vehicles on the road", "share", "higher"),
         KeyMetric("off_road_mean", "Vehicles off the road, mean", "vehicles", "lower"),

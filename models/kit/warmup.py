@@ -18,7 +18,13 @@ from models.kit.output_analysis import mser5
 from models.kit.replications import run_replications
 from models.kit.streams import Streams
 
-__all__ = ["WarmupEvidence", "daily_series", "evidence_from_start", "warmup_evidence"]
+__all__ = [
+    "FromStart",
+    "WarmupEvidence",
+    "daily_series",
+    "evidence_from_start",
+    "warmup_evidence",
+]
 
 
 def daily_series(day: np.ndarray, values: np.ndarray) -> dict[str, float]:
@@ -108,3 +114,41 @@ def evidence_from_start(
         seed=seed,
         jobs=jobs,
     )
+
+
+@dataclass(frozen=True)
+class FromStart:
+    """A service's ``warmup_evidence(config, option, *, replications, seed, days, year, jobs)``:
+    :func:`evidence_from_start` of ``daily`` on ``run_class`` with the service's default
+    ``replications`` and ``days``, then ``analytic(config, evidence, year)`` (if given) adds
+    the floor and the analytic expectation. Its fields are module-level, so it pickles."""
+
+    daily: Callable[[Any, Streams], Mapping[str, float]]
+    run_class: Callable[..., object]
+    replications: int
+    days: int
+    analytic: Callable[[Any, WarmupEvidence, float], WarmupEvidence] | None = None
+
+    def __call__(
+        self,
+        config: Any,
+        option: str,
+        *,
+        replications: int | None = None,
+        seed: int = 2013,
+        days: int | None = None,
+        year: float = 1,
+        jobs: int | None = 1,
+    ) -> WarmupEvidence:
+        evidence = evidence_from_start(
+            self.daily,
+            self.run_class,
+            config,
+            option,
+            self.days if days is None else days,
+            year,
+            self.replications if replications is None else replications,
+            seed,
+            jobs,
+        )
+        return evidence if self.analytic is None else self.analytic(config, evidence, year)

@@ -25,14 +25,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from models.costing import (
-    AssetSpec,
-    ClientFunctionSpec,
-    Growth,
-    Money,
-    OptionBase,
-    StaffSpec,
-)
+from models.costing import AssetSpec, ClientFunctionSpec, Growth, Money, OptionBase, StaffSpec
 from models.kit.arrivals import ArrivalProfile
 from models.kit.distributions import DistributionSpec, NonNegativeNumber, PositiveNumber
 from models.kit.roster import RosterSpec, ShiftSpec, build_roster

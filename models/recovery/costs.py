@@ -12,19 +12,9 @@ from __future__ import annotations
 
 import math
 
+from models import costing
 from models.appraisal import CostLine, income_line
-from models.costing import (
-    Volumes,
-    asset_cost_lines,
-    client_and_transition_lines,
-    contract_cost_lines,
-    fixed_line,
-    per_volume_lines,
-    roster_fte,
-    roster_hours_per_year,
-    staff_cost_lines,
-)
-from models.costing import volume as _volume
+from models.costing import roster_hours_per_year
 from models.recovery.config import (
     ContractorExamination,
     ContractorRecovery,
@@ -72,7 +62,7 @@ def volume_metrics(config: RecoveryConfig, option: str) -> tuple[str, ...]:
 def truck_crew_fte(recovery: InHouseRecovery) -> float:
     """Crew full-time equivalents to keep the trucks on the roster manned."""
     costs = recovery.costs
-    return roster_fte(
+    return costing.roster_fte(
         recovery.trucks.values(), costs.productive_hours_per_fte, costs.crew_per_truck
     )
 
@@ -85,15 +75,15 @@ def trucks_owned(recovery: InHouseRecovery) -> int:
 
 def examiner_fte(examination: InHouseExamination) -> float:
     """Examiner full-time equivalents to cover the examiners' roster."""
-    return roster_fte([examination.examiners], examination.costs.productive_hours_per_fte)
+    return costing.roster_fte([examination.examiners], examination.costs.productive_hours_per_fte)
 
 
 def _recovery_lines(
-    option: str, recovery: InHouseRecovery | ContractorRecovery, volumes: Volumes, n: int
+    option: str, recovery: InHouseRecovery | ContractorRecovery, volumes: costing.Volumes, n: int
 ) -> list[CostLine]:
     if isinstance(recovery, InHouseRecovery):
         costs = recovery.costs
-        trucks, residual = asset_cost_lines(
+        trucks, residual = costing.asset_cost_lines(
             option,
             "recovery trucks",
             asset=costs.trucks,
@@ -110,11 +100,13 @@ def _recovery_lines(
             "per tow, simulated jobs",
         )
         return [
-            *staff_cost_lines(option, [crews], n),
+            *costing.staff_cost_lines(option, [crews], n),
             trucks,
             residual,
-            *per_volume_lines(option, [running], volumes, growth=costs.real_growth, period_years=n),
-            fixed_line(
+            *costing.per_volume_lines(
+                option, [running], volumes, growth=costs.real_growth, period_years=n
+            ),
+            costing.fixed_line(
                 option,
                 "recovery fixed costs",
                 costs.fixed_per_year,
@@ -123,7 +115,7 @@ def _recovery_lines(
             ),
         ]
     terms = recovery.costs
-    return contract_cost_lines(
+    return costing.contract_cost_lines(
         option,
         "recovery contract",
         volumes,
@@ -140,7 +132,7 @@ def _recovery_lines(
 
 
 def _storage_lines(
-    option: str, storage: InHouseStorage | ContractorStorage, volumes: Volumes, n: int
+    option: str, storage: InHouseStorage | ContractorStorage, volumes: costing.Volumes, n: int
 ) -> list[CostLine]:
     if isinstance(storage, InHouseStorage):
         costs = storage.costs
@@ -161,12 +153,14 @@ def _storage_lines(
             ("disposals", costs.cost_per_disposal, "disposed_per_year", ""),
         ]
         return [
-            *staff_cost_lines(option, [("pound staff", costs.fte, costs.staff, "")], n),
-            fixed_line(option, "pound sites", costs.fixed_per_year, period_years=n, growth=growth),
-            *per_volume_lines(option, activities, volumes, growth=growth, period_years=n),
+            *costing.staff_cost_lines(option, [("pound staff", costs.fte, costs.staff, "")], n),
+            costing.fixed_line(
+                option, "pound sites", costs.fixed_per_year, period_years=n, growth=growth
+            ),
+            *costing.per_volume_lines(option, activities, volumes, growth=growth, period_years=n),
         ]
     terms = storage.costs
-    return contract_cost_lines(
+    return costing.contract_cost_lines(
         option,
         "storage contract",
         volumes,
@@ -188,7 +182,7 @@ def _storage_lines(
 def _examination_lines(
     option: str,
     examination: InHouseExamination | ContractorExamination,
-    volumes: Volumes,
+    volumes: costing.Volumes,
     n: int,
 ) -> list[CostLine]:
     if isinstance(examination, InHouseExamination):
@@ -203,9 +197,11 @@ def _examination_lines(
         consumables = ("examination consumables", costs.cost_per_exam, "exams_per_year", "")
         growth = costs.real_growth
         return [
-            *staff_cost_lines(option, [examiners], n),
-            *per_volume_lines(option, [consumables], volumes, growth=growth, period_years=n),
-            fixed_line(
+            *costing.staff_cost_lines(option, [examiners], n),
+            *costing.per_volume_lines(
+                option, [consumables], volumes, growth=growth, period_years=n
+            ),
+            costing.fixed_line(
                 option,
                 "examination fixed costs",
                 costs.fixed_per_year,
@@ -214,7 +210,7 @@ def _examination_lines(
             ),
         ]
     terms = examination.costs
-    return contract_cost_lines(
+    return costing.contract_cost_lines(
         option,
         "examination contract",
         volumes,
@@ -225,7 +221,9 @@ def _examination_lines(
     )
 
 
-def _income_lines(config: RecoveryConfig, option: str, volumes: Volumes, n: int) -> list[CostLine]:
+def _income_lines(
+    config: RecoveryConfig, option: str, volumes: costing.Volumes, n: int
+) -> list[CostLine]:
     charges = config.charges
     lines = []
     for name, charge, metric in (
@@ -238,7 +236,7 @@ def _income_lines(config: RecoveryConfig, option: str, volumes: Volumes, n: int)
                 option,
                 name,
                 charge=charge,
-                volume=_volume(volumes, metric),
+                volume=costing.volume(volumes, metric),
                 growth=charges.real_growth,
                 period_years=n,
                 note="statutory charges actually paid, simulated",
@@ -248,7 +246,7 @@ def _income_lines(config: RecoveryConfig, option: str, volumes: Volumes, n: int)
 
 
 def cost_lines(
-    config: RecoveryConfig, option: str, volumes: Volumes, period_years: int
+    config: RecoveryConfig, option: str, volumes: costing.Volumes, period_years: int
 ) -> list[CostLine]:
     """Every cost line of ``option`` over years ``0 .. period_years``.
 
@@ -263,6 +261,8 @@ def cost_lines(
         *_storage_lines(option, spec.storage, volumes, n),
         *_examination_lines(option, spec.examination, volumes, n),
     ]
-    lines.extend(client_and_transition_lines(option, spec.client_function, spec.transition, n))
+    lines.extend(
+        costing.client_and_transition_lines(option, spec.client_function, spec.transition, n)
+    )
     lines.extend(_income_lines(config, option, volumes, n))
     return lines

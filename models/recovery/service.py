@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import models.recovery.costs as costs
 import models.recovery.model as model
-import models.recovery.verification as verification
-from models.recovery.config import RecoveryConfig
 from models.service import KeyMetric, Service, UnitCost
 
 __all__ = ["SERVICE"]
 
 SERVICE = Service.declare(
-    "recovery",
-    "Vehicle recovery and pounds",
-    RecoveryConfig,
     model.RecoveryRun,
-    parts=(model, costs, verification),
+    "Vehicle recovery and pounds",
     key_metrics=(
         KeyMetric.judged(
             "attendance_within_target_urgent",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from models.kit.streams import Streams
-from models.kit.warmup import WarmupEvidence, daily_series, evidence_from_start
+from models.kit.warmup import FromStart, WarmupEvidence, daily_series
 from models.recovery.analytic import expected_fill, expected_occupancy, longest_stay_days
 from models.recovery.config import RecoveryConfig
 from models.recovery.model import RecoveryRun, trace
@@ -20,24 +20,19 @@ def daily_occupancy(run: RecoveryRun, streams: Streams) -> dict[str, float]:
     return daily_series(series.day, series.occupancy + series.overflow_occupancy)
 
 
-def warmup_evidence(
-    config: RecoveryConfig,
-    option: str,
-    *,
-    replications: int = 10,
-    seed: int = 2013,
-    days: int = 182,
-    year: float = 1,
-    jobs: int | None = 1,
-) -> WarmupEvidence:
-    """Run ``option`` from an empty pound for ``days`` days; the floor is the longest stay
-    (after it the fill curve is flat, examination waits aside)."""
-    evidence = evidence_from_start(
-        daily_occupancy, RecoveryRun, config, option, days, year, replications, seed, jobs
-    )
+def _fill_curve(config: RecoveryConfig, evidence: WarmupEvidence, year: float) -> WarmupEvidence:
+    """``evidence`` with the floor, the longest stay (after it the fill curve is flat,
+    examination waits aside), and the infinite-server fill curve and stationary mean."""
     return replace(
         evidence,
         floor_days=longest_stay_days(config),
         expected=expected_fill(config, evidence.day + 0.5, year),
         stationary=expected_occupancy(config, year),
     )
+
+
+warmup_evidence = FromStart(
+    daily_occupancy, RecoveryRun, replications=10, days=182, analytic=_fill_curve
+)
+"""Run ``option`` from an empty pound for ``days`` days and apply MSER-5, against the fill
+curve; the floor is the longest stay."""

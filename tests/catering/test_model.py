@@ -7,11 +7,9 @@ quick and their differences are not noise.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from models.catering.config import CateringConfig
@@ -20,21 +18,13 @@ from models.catering.restaurants import restaurant_arrival_times
 from models.kit.streams import Streams
 from tests.support import (
     crn_half_widths,
-    documented_metrics,
+    documented_option_metrics,
+    model_helpers,
+    option_means,
     per_year_volumes,
-    replicate_variants,
-    variant_of,
 )
 
-REPLICATIONS = 3
-
-variant = variant_of(CateringConfig)
-_compare = partial(replicate_variants, simulate, replications=REPLICATIONS)
-
-
-def _means(results: pd.DataFrame, metric: str) -> list[float]:
-    rows = results[results["metric"] == metric]
-    return list(rows.groupby("option", sort=False)["value"].mean())
+variant, _compare = model_helpers(CateringConfig, simulate, replications=3)
 
 
 # --------------------------------------------------------------------------- determinism
@@ -43,8 +33,7 @@ def _means(results: pd.DataFrame, metric: str) -> list[float]:
 def test_metrics_are_the_documented_ones_and_sensible(
     config: CateringConfig, short: Callable[..., CateringRun]
 ) -> None:
-    for option in config.options:
-        metrics = documented_metrics(simulate, metric_names(config, option), short(config, option))
+    for option, metrics in documented_option_metrics(simulate, metric_names, config, short).items():
         for share in (
             "restaurant_lost_share",
             "feeding_on_time_share",
@@ -144,9 +133,9 @@ def test_more_servers_never_lengthen_the_queue(
         "restaurant_wait_mean_minutes",
         "restaurant_lost_covers_per_year",
     ):
-        means = _means(results, metric)
+        means = option_means(results, metric)
         assert means == sorted(means, reverse=True), (metric, means)
-    waits = _means(results, "restaurant_peak_wait_mean_minutes")
+    waits = option_means(results, "restaurant_peak_wait_mean_minutes")
     assert waits[0] > waits[-1]
 
 
@@ -162,10 +151,10 @@ def test_lost_covers_fall_as_patience_rises(
 ) -> None:
     configs = {f"{q} waiting": variant(mapping, _patience(q)) for q in (2, 5, 10, 40)}
     results = _compare(configs, "outsourced", short, seed=22, feeding_days=1)
-    lost = _means(results, "restaurant_lost_covers_per_year")
+    lost = option_means(results, "restaurant_lost_covers_per_year")
     assert lost == sorted(lost, reverse=True), lost
     assert lost[0] > 2 * lost[2] > 0
-    takings = _means(results, "restaurant_takings_per_year")
+    takings = option_means(results, "restaurant_takings_per_year")
     assert takings == sorted(takings), takings  # lost covers are lost takings
 
 
@@ -184,10 +173,10 @@ def test_a_larger_event_never_makes_fewer_meals_late(
 ) -> None:
     configs = {f"{n} officers": variant(mapping, _carnival(n)) for n in (2000, 4000, 6000, 9000)}
     results = _compare(configs, "in_house", short, seed=23, window_days=1.0, feeding_days=240)
-    late = _means(results, "feeding_late_meals_per_year")
+    late = option_means(results, "feeding_late_meals_per_year")
     assert late == sorted(late), late
     assert late[-1] > late[0]
-    on_time = _means(results, "feeding_planned_on_time_share")
+    on_time = option_means(results, "feeding_planned_on_time_share")
     assert on_time == sorted(on_time, reverse=True), on_time
 
 
@@ -198,8 +187,8 @@ def test_emergency_requests_are_served_before_planned_production(
     response within a small margin."""
     configs = {f"{n}": variant(mapping, _carnival(n)) for n in (4000, 12000)}
     results = _compare(configs, "in_house", short, seed=24, window_days=1.0, feeding_days=240)
-    planned = _means(results, "feeding_planned_on_time_share")
-    emergency = _means(results, "feeding_emergency_within_target")
+    planned = option_means(results, "feeding_planned_on_time_share")
+    emergency = option_means(results, "feeding_emergency_within_target")
     assert planned[1] < planned[0] - 0.05
     assert emergency[1] >= emergency[0] - 0.02
 

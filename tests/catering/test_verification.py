@@ -22,16 +22,14 @@ from tests.support import assert_passes
 
 def test_counter_waits_match_erlang_c() -> None:
     """One counter, two servers at 50 %, exponential service, nobody leaves: mean wait = Wq."""
-    check = check_erlang_c(jobs=2)
-    assert_passes(check, within=0.05)
+    assert_passes(check_erlang_c(jobs=2), within=0.05)
 
 
 def test_balking_matches_m_m_c_k() -> None:
     """Customers leave when 3 are waiting at a 2-server counter (K = 5), offered load 2.4."""
     lost, wait = check_mmck(jobs=2)
     assert 0.2 < lost.analytic < 0.3  # a load that really turns customers away
-    assert_passes(lost)
-    assert_passes(wait)
+    assert_passes(lost, wait)
 
 
 def test_the_hand_schedule() -> None:
@@ -51,8 +49,7 @@ def test_the_hand_schedule() -> None:
 
 def test_feeding_follows_the_hand_schedule() -> None:
     late, on_time = check_feeding_schedule()
-    assert_passes(late)
-    assert_passes(on_time)
+    assert_passes(late, on_time)
     assert on_time.simulated.mean == pytest.approx(0.6)
 
 

@@ -17,13 +17,11 @@ from tests.support import assert_passes
 def test_availability_and_vehicles_off_the_road_match_machine_repair() -> None:
     checks = check_machine_repair(jobs=2)
     assert [c.metric for c in checks] == ["availability", "off_road_mean"]
-    for check in checks:
-        assert_passes(check, within=0.03)
+    assert_passes(*checks, within=0.03)
 
 
 def test_with_a_technician_per_vehicle_units_are_independent() -> None:
-    for check in check_independent_units(jobs=2):
-        assert_passes(check)
+    assert_passes(*check_independent_units(jobs=2))
 
 
 def test_six_technicians_assumed_for_nine_are_detected() -> None:

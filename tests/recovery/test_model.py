@@ -7,11 +7,9 @@ warm-up, 14-day window), so they are quick and their differences are not noise.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from models.kit.streams import Streams
@@ -26,27 +24,19 @@ from models.recovery.model import (
 )
 from tests.support import (
     crn_half_widths,
-    documented_metrics,
+    documented_option_metrics,
+    model_helpers,
+    option_means,
     per_year_volumes,
-    replicate_variants,
-    variant_of,
 )
 
-REPLICATIONS = 4
-_variant = variant_of(RecoveryConfig)
-_replicate = partial(replicate_variants, simulate, replications=REPLICATIONS)
-
-
-def _means(results: pd.DataFrame, metric: str) -> dict[str, float]:
-    rows = results[results["metric"] == metric]
-    return rows.groupby("option", sort=False)["value"].mean().to_dict()
+_variant, _replicate = model_helpers(RecoveryConfig, simulate, replications=4)
 
 
 def test_metrics_are_the_documented_ones_and_finite(
     config: RecoveryConfig, short: Callable[..., RecoveryRun]
 ) -> None:
-    for option in config.options:
-        metrics = documented_metrics(simulate, metric_names(config, option), short(config, option))
+    for metrics in documented_option_metrics(simulate, metric_names, config, short).values():
         assert 0 <= metrics["attendance_within_target_urgent"] <= 1
         assert 0 < metrics["truck_utilisation"] < 1
 
@@ -88,9 +78,9 @@ def test_more_trucks_never_lengthen_attendance(
     configs = {f"+{k}": _variant(mapping, _more_trucks(k)) for k in (0, 1, 3)}
     results = _replicate(configs, "in_house", short, seed=21)
     for metric in ("attendance_mean_hours", "attendance_p90_hours_urgent"):
-        means = list(_means(results, metric).values())
+        means = option_means(results, metric)
         assert means == sorted(means, reverse=True), (metric, means)
-    within = list(_means(results, "attendance_within_target").values())
+    within = option_means(results, "attendance_within_target")
     assert within == sorted(within), within
 
 
@@ -108,7 +98,7 @@ def test_more_demand_never_shortens_attendance(
     for option in ("in_house", "outsourced"):
         results = _replicate(configs, option, short, seed=22)
         for metric in ("attendance_mean_hours", "pound_occupancy_mean", "jobs_per_year"):
-            means = list(_means(results, metric).values())
+            means = option_means(results, metric)
             assert means == sorted(means), (option, metric, means)
 
 
@@ -130,7 +120,7 @@ def test_a_bigger_pound_never_raises_overflow(
         "overflow_vehicle_days_per_year",
         "days_over_capacity_per_year",
     ):
-        means = list(_means(results, metric).values())
+        means = option_means(results, metric)
         assert means == sorted(means, reverse=True), (metric, means)
         assert means[0] > 0, f"the smallest pound should overflow ({metric})"
         assert means[-1] == 0, f"a pound with room for everything never overflows ({metric})"
@@ -187,8 +177,8 @@ def test_other_clients_take_contractor_capacity(
 
     configs = {f"{s}": _variant(mapping, share(s)) for s in (0.0, 0.3, 0.6)}
     results = _replicate(configs, "outsourced", short, seed=24, replications=3)
-    utilisation = list(_means(results, "truck_utilisation").values())
-    attendance = list(_means(results, "attendance_mean_hours").values())
+    utilisation = option_means(results, "truck_utilisation")
+    attendance = option_means(results, "attendance_mean_hours")
     assert utilisation == sorted(utilisation) and attendance == sorted(attendance)
 
 

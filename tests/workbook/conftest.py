@@ -1,18 +1,19 @@
 """Shared helpers for the workbook tests, as fixtures (tests import no sibling modules).
 
 ``make_scenario`` writes a scenario file extending the baseline; ``run_workbook`` runs the
-real command (``python -m workbook``) with this interpreter; ``snapshot`` reads every file of
-a folder so a test can tell whether anything was written.
+real command (``python -m workbook``) with this interpreter, through ``tests.support``;
+``snapshot`` reads every file of a folder so a test can tell whether anything was written.
 """
 
 from __future__ import annotations
 
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from tests.support import run_workbook as run_workbook_command
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 BASELINE = PROJECT_ROOT / "data" / "scenarios" / "baseline.yaml"
@@ -38,16 +39,8 @@ def _make_scenario(path: Path, *, name: str, seed: int = 4242, extra: str = "") 
 def _run_workbook(
     *args: str | Path, cwd: Path, env: dict[str, str] | None = None, timeout: float = 300
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m workbook ARGS`` with this interpreter, from ``cwd``."""
-    return subprocess.run(
-        [sys.executable, "-m", "workbook", *map(str, args)],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    """``python -m workbook ARGS`` with this interpreter, from ``cwd`` (which must be given)."""
+    return run_workbook_command(*args, cwd=cwd, env=env, timeout=timeout)
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:

@@ -235,12 +235,10 @@ def periods_and_replications(ctx: ReportContext, result: OptionComparison) -> No
     evidence = sections.warmup_evidence(
         ctx, warmup_evidence, ylabel="Vehicles off the road", start="every vehicle on the road"
     )
-    method = (
-        f"Each replication simulates a {ctx.warmup_days:g}-day warm-up from a fleet with every "
-        f"vehicle on the road, then observes {ctx.window_days:g} days. The warm-up was chosen by "
-        "MSER-5 (White 1997) on daily vehicles off the road: the truncation point in the chart "
-        f"is day {evidence.mser5_days}."
+    opening = sections.warmup_method(
+        ctx, start="a fleet with every vehicle on the road", on="daily vehicles off the road"
     )
+    method = f"{opening}the truncation point in the chart is day {evidence.mser5_days}."
     metrics = [
         ("availability", "Fleet availability"),
         ("off_road_mean", "Vehicles off the road"),

@@ -232,12 +232,10 @@ def periods_and_replications(ctx: ReportContext, result: OptionComparison) -> No
     evidence = sections.warmup_evidence(
         ctx, warmup_evidence, ylabel="Vehicles held", start="an empty pound"
     )
+    opening = sections.warmup_method(ctx, start="an empty pound", on="daily occupancy")
     method = (
-        f"Each replication simulates a {ctx.warmup_days:g}-day warm-up from an empty pound, then "
-        f"observes {ctx.window_days:g} days. The warm-up was chosen by MSER-5 (White 1997) on "
-        f"daily occupancy: in the chart above the truncation point is day {evidence.mser5_days}, "
-        "and the pound cannot fill beyond the longest possible stay "
-        f"({evidence.floor_days:.0f} days)."
+        f"{opening}in the chart above the truncation point is day {evidence.mser5_days}, and "
+        f"the pound cannot fill beyond the longest possible stay ({evidence.floor_days:.0f} days)."
     )
     metrics = [
         ("attendance_within_target_urgent", "Urgent within target"),
