@@ -1,4 +1,4 @@
-"""HM Treasury Green Book costing shared by every service (vehicle recovery, fleet, catering).
+"""HM Treasury Green Book costing shared by every service.
 
 Options are costed as cash flows of *cost lines* (staff, running costs, contract charges, assets,
 transition, client function, income) over an appraisal period, uplifted for optimism bias and

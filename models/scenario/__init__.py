@@ -2,9 +2,9 @@
 
 A scenario is a small YAML file (``data/scenarios/*.yaml``) holding every setting a run needs:
 its name and description, the random seed, the price base year, run settings and the Green Book
-appraisal settings. Service sections (``recovery``, ``fleet``, ``catering``) arrive in later
-issues as optional fields of :class:`Scenario`; the loader knows nothing section-specific, so
-adding a field is all it takes.
+appraisal settings, and a section for each service of the registry (:mod:`models.registry`),
+built into the schema by :func:`models.scenario.schema.scenario_model`; the loader knows
+nothing section-specific, so a new service needs no change here.
 
 Every problem a user can make (broken YAML, unknown key, wrong type, out-of-range value, missing
 section, ``extends`` cycle, missing file) becomes ONE line of the form::
