@@ -87,7 +87,11 @@ class ReportContext:
         """The context of a report on ``service_name`` from the notebook's parameters;
         refuses, in one line, an unknown service or a scenario without its section."""
         started = datetime.now()
-        loaded = load_scenario(scenario) if isinstance(scenario, str | os.PathLike) else scenario
+        loaded = (
+            load_scenario(scenario, registry=registry)
+            if isinstance(scenario, str | os.PathLike)
+            else scenario
+        )
         if service_name not in registry:
             raise ValueError(f"no service {service_name!r} (services: {', '.join(registry.names)})")
         service = registry[service_name]

@@ -88,7 +88,7 @@ def provenance(
     versions = ", ".join(f"{name} {version}" for name, version in package_versions().items())
     rows: list[tuple[str, str]] = [
         ("Scenario file", _display_path(source)),
-        ("Scenario SHA-256 (resolved content)", scenario_sha256(source)),
+        ("Scenario SHA-256 (resolved content)", scenario_sha256(source, model=type(scenario))),
     ]
     rows += [
         (f"File SHA-256: {_display_path(Path(path))}", file_sha256(path))

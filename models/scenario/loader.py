@@ -69,13 +69,17 @@ def _json_default(value: Any) -> str:
     raise TypeError(f"cannot hash a {type(value).__name__}")
 
 
-def scenario_sha256(path: str | os.PathLike[str]) -> str:
+def scenario_sha256(
+    path: str | os.PathLike[str], *, model: type[ScenarioBase] | None = None
+) -> str:
     """SHA-256 of the resolved scenario: canonical JSON of the merged YAML mapping.
 
     Comments, key order, formatting and file locations do not change it; any value that
-    changes, in the file or in a file it extends, does. The file must be a valid scenario.
+    changes, in the file or in a file it extends, does. The file must be a valid scenario of
+    ``model`` (the workbook's own services' schema unless told; a loaded scenario's
+    ``type(scenario)`` is the schema it was loaded with).
     """
-    model = scenario_model(SERVICES)
+    model = model or scenario_model(SERVICES)
     resolved = _resolve(path, expected=scenario_keys(model))
     _validate(resolved, model)
     canonical = json.dumps(
