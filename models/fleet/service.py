@@ -19,7 +19,7 @@ SERVICE = Service.declare(
         KeyMetric(
             "turnaround_mean_hours_mechanical", "Mechanical turnaround, mean", "hours", "lower"
         ),
-        KeyMetric("breaches_per_year", "Contract breaches", "per year", "lower"),
+        KeyMetric("breaches_per_year", "Jobs over contract turnaround", "per year", "lower"),
     ),
     unit_cost=UnitCost("maintenance cost per vehicle-year", "vehicles", leave_out=(REPLACEMENT,)),
     interpolation_metrics=("jobs_per_year", "off_road_mean", "breaches_per_year"),

@@ -28,8 +28,8 @@ SERVICE = Service.declare(
         ),
         KeyMetric("pound_occupancy_mean", "Vehicles held, mean", "vehicles", "lower"),
         KeyMetric("exam_wait_mean_hours", "Wait for examination, mean", "hours", "lower"),
-        KeyMetric("income_per_year", "Statutory charges paid", "pounds a year", "higher"),
-        KeyMetric("service_credits_per_year", "Contract breaches", "per year", "lower"),
+        KeyMetric("income_per_year", "Statutory charges received", "pounds a year", "higher"),
+        KeyMetric("service_credits_per_year", "Late attendances (contract)", "per year", "lower"),
     ),
     unit_cost=UnitCost("cost per vehicle recovered", "jobs_per_year"),
     interpolation_metrics=(
