@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterable
 from functools import partial
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -252,3 +254,16 @@ def run_workbook(
         timeout=timeout,
         check=False,
     )
+
+
+def visible_text(html: str) -> str:
+    """The text a reader sees: no styles, scripts or embedded images, tags removed."""
+    html = re.sub(r"<(style|script)\b.*?</\1>", " ", html, flags=re.S | re.I)
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+def not_a_number(text: str) -> list[str]:
+    """Each place where a figure reads NaN or inf, with a little context."""
+    return [
+        text[max(0, m.start() - 40) : m.end() + 10] for m in re.finditer(r"\b(nan|NaN|inf)\b", text)
+    ]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
+from tests.support import not_a_number, visible_text
 from workbook.runner import NotebookTask, execute_task
 
 REPORT = Path(__file__).resolve().parent / "report"
@@ -25,8 +25,8 @@ def test_the_front_desk_report_is_built_from_the_shared_parts(tmp_path: Path) ->
     outcome = execute_task(task)
     assert outcome.ok, outcome.reason
     html = (tmp_path / "front_desk" / "front_desk.html").read_text(encoding="utf-8")
-    text = re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)\b.*?</\1>", " ", html, flags=re.S))
+    text = visible_text(html)
     for part in ("Front desk: options appraisal", "Present value of costs", "Provenance"):
         assert part in text
     assert "Verification of the front_desk model" in text
-    assert not re.search(r"\b(nan|NaN)\b", text)
+    assert not_a_number(text) == []

@@ -19,7 +19,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
-from html import escape, unescape
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -28,6 +28,7 @@ import numpy
 import pytest
 
 from models.scenario import scenario_sha256
+from tests.support import not_a_number, visible_text
 from workbook.provenance import git_commit, package_versions
 from workbook.runner import available_cores
 
@@ -319,16 +320,3 @@ def test_every_project_notebook_runs_quick_on_every_scenario(
         assert entry["status"] == "ok", entry
         html = reports / entry["scenario_slug"] / f"{entry['notebook']}.html"
         assert not_a_number(visible_text(html.read_text(encoding="utf-8"))) == [], html
-
-
-def visible_text(html: str) -> str:
-    """The text a reader sees: no styles, scripts or embedded images, tags removed."""
-    html = re.sub(r"<(style|script)\b.*?</\1>", " ", html, flags=re.S | re.I)
-    return unescape(re.sub(r"<[^>]+>", " ", html))
-
-
-def not_a_number(text: str) -> list[str]:
-    """Each place where a figure reads NaN or inf, with a little context."""
-    return [
-        text[max(0, m.start() - 40) : m.end() + 10] for m in re.finditer(r"\b(nan|NaN|inf)\b", text)
-    ]
