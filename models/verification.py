@@ -262,15 +262,10 @@ class MMcCase:
 
 
 @dataclass(frozen=True)
-class LossCase:
-    """M/M/c/c (Erlang loss): an arrival that finds every server busy is lost."""
+class LossCase(MMcCase):
+    """M/M/c/c (Erlang loss): the M/M/c with no room to wait; an arrival that finds every
+    server busy is lost."""
 
-    name: str
-    arrival_rate: float
-    service_rate: float
-    servers: int
-    horizon: float
-    warmup: float
     kind: str = "M/M/c/c"
 
     def describe(self) -> str:

@@ -17,12 +17,13 @@ load (no factorials).
 from __future__ import annotations
 
 import math
-import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import stats
+
+from models.kit.numbers import whole_number
 
 __all__ = [
     "MGInfinity",
@@ -44,15 +45,7 @@ __all__ = [
 
 def _count(label: str, value: int) -> int:
     """``value`` as an int if it is a whole number >= 1, else ValueError."""
-    if isinstance(value, bool):
-        raise ValueError(f"{label} must be a whole number >= 1, got {value!r}")
-    try:
-        number = operator.index(value)
-    except TypeError:
-        raise ValueError(f"{label} must be a whole number >= 1, got {value!r}") from None
-    if number < 1:
-        raise ValueError(f"{label} must be a whole number >= 1, got {value!r}")
-    return number
+    return whole_number(label, value, minimum=1)
 
 
 def _rate(label: str, value: float, *, positive: bool = False) -> float:

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from models.kit.numbers import whole_number
 from models.kit.parent_death import die_with_parent
 from models.kit.streams import Streams
 
@@ -165,8 +166,7 @@ def _option_names(options: Mapping[str, Any], selected: Sequence[str] | None) ->
 
 
 def _check_count(label: str, value: object, *, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{label} must be a whole number >= {minimum}, got {value!r}")
+    whole_number(label, value, minimum=minimum)
 
 
 def _check_picklable(simulate: Simulate, chosen: list[tuple[str, Any]]) -> None:

@@ -19,9 +19,10 @@ so
 from __future__ import annotations
 
 import hashlib
-import operator
 
 import numpy as np
+
+from models.kit.numbers import whole_number
 
 __all__ = ["Streams", "stable_key", "stream_seed"]
 
@@ -38,15 +39,7 @@ def stable_key(name: str) -> int:
 
 def _non_negative_int(label: str, value: int) -> int:
     """Return ``value`` as an ``int`` if it is a whole number >= 0, else raise ValueError."""
-    if isinstance(value, bool):
-        raise ValueError(f"{label} must be a whole number >= 0, got {value!r}")
-    try:
-        number = operator.index(value)
-    except TypeError:
-        raise ValueError(f"{label} must be a whole number >= 0, got {value!r}") from None
-    if number < 0:
-        raise ValueError(f"{label} must be a whole number >= 0, got {value!r}")
-    return number
+    return whole_number(label, value, minimum=0)
 
 
 def stream_seed(seed: int, replication: int, name: str) -> np.random.SeedSequence:
