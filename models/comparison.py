@@ -14,8 +14,9 @@ the replications on common random numbers and turns them into what every option 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -25,14 +26,22 @@ from models.appraisal import (
     Category,
     CostLine,
     DiscountSchedule,
+    FinancialSettings,
     OptimismBias,
     Selection,
+    ShouldCost,
+    ShouldCostSettings,
+    affordability,
     appraise,
     appraise_replications,
     as_optimism_bias,
     as_schedule,
     compare,
+    financial_case,
     net_present_costs,
+    optimism_bias_switch,
+    risk_register,
+    scale_lines,
     switching_value,
 )
 from models.kit.output_analysis import paired_difference, summarise
@@ -57,6 +66,8 @@ class AppraisalInputs:
     schedule: DiscountSchedule
     optimism_bias: OptimismBias
     base_year: int
+    financial: FinancialSettings = FinancialSettings()  # noqa: RUF009 (frozen)
+    should_cost: ShouldCostSettings = ShouldCostSettings()  # noqa: RUF009 (frozen)
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> AppraisalInputs:
@@ -67,6 +78,8 @@ class AppraisalInputs:
             schedule=as_schedule(settings.discount_schedule),
             optimism_bias=as_optimism_bias(settings.optimism_bias_rules()),
             base_year=scenario.base_year,
+            financial=settings.financial.settings(),
+            should_cost=settings.should_cost.settings(),
         )
 
 
@@ -91,6 +104,69 @@ class OptionComparison:
     inputs: AppraisalInputs
     baseline: str
     performance_year: float
+    config: Any = None
+    """The service's section (for its risk register), when compared as a declared service."""
+    service: Service | None = None
+
+    # ------------------------------------------------------------------ the cases
+
+    def financial_case(self) -> pd.DataFrame:
+        """Nominal cash by option, line and year, transfers and VAT included (at the mean
+        volumes; :func:`models.appraisal.financial_case`)."""
+        return financial_case(
+            self.lines,
+            self.inputs.period_years,
+            self.inputs.financial,
+            optimism_bias=self.inputs.optimism_bias,
+            base_year=self.inputs.base_year,
+        )
+
+    def affordability(self) -> pd.DataFrame:
+        """Each option's nominal cash a year against business as usual's."""
+        return affordability(self.financial_case(), self.baseline)
+
+    def optimism_bias_derivation(self) -> pd.DataFrame:
+        """The mitigation calculation of every group of lines."""
+        return self.inputs.optimism_bias.derivation()
+
+    def uplift_by_option(self) -> pd.DataFrame:
+        """Per option: present value before optimism bias, the uplift and its share."""
+        table = self.appraisal.present_values(self.baseline)
+        table["uplift_share"] = table["optimism_bias"] / table["pv_before_ob"]
+        return table
+
+    def rests_on(self) -> tuple[list[str], list[str], float]:
+        """The ranking with and without optimism bias and the scale of optimism bias at which
+        the first place changes (:func:`models.appraisal.optimism_bias_switch`)."""
+        return optimism_bias_switch(
+            self.lines,
+            period_years=self.inputs.period_years,
+            schedule=self.inputs.schedule,
+            optimism_bias=self.inputs.optimism_bias,
+        )
+
+    def risk_register(self) -> pd.DataFrame:
+        """The section's risks under every option, with the force's and the contractor's
+        shares (empty without a section)."""
+        if self.config is None:
+            return pd.DataFrame()
+        risks = [spec.risk(name) for name, spec in self.config.risks.items()]
+        options = {o: self.config.options[o].part_providers() for o in self.appraisal.options}
+        today = self.config.options[self.baseline].part_providers()
+        return risk_register(options, risks, today)
+
+    def should_costs(self) -> list[ShouldCost]:
+        """The should-cost of every contract of every option, at the mean volumes."""
+        if self.service is None or self.service.should_cost is None or self.config is None:
+            return []
+        out: list[ShouldCost] = []
+        for option in self.appraisal.options:
+            volumes = self.service.yearly_volumes(
+                self.mean_by_run, option, self.config, self.inputs.period_years
+            )
+            found = self.service.should_cost(self.config, option, volumes, self.inputs.should_cost)
+            out.extend(replace(sc, option=option) for sc in found)
+        return out
 
     def sensitivity(self, categories: Sequence[str] = SWITCHING_CATEGORIES) -> pd.DataFrame:
         """Per option other than the baseline, at the mean volumes: the PV difference from the
@@ -128,6 +204,37 @@ class OptionComparison:
             rows.append(row)
         return pd.DataFrame(rows)
 
+    def at_should_cost(self) -> pd.DataFrame:
+        """Per option, at the mean volumes: the present value as appraised and with every
+        contract priced at its should-cost instead (its charges, the line named as the contract,
+        scaled by should-cost / price),
+        and each one's difference from business as usual (repriced alike): would the ranking
+        survive prices that cover the work?"""
+        lines = list(self.lines)
+        for cost in self.should_costs():
+            selection = Selection(line=cost.contract, options=(cost.option,))
+            priced = any(selection.matches(line) for line in lines)
+            if priced and math.isfinite(cost.ratio) and cost.ratio > 0:
+                lines = scale_lines(lines, selection, 1.0 / cost.ratio)
+        settings = {
+            "period_years": self.inputs.period_years,
+            "schedule": self.inputs.schedule,
+            "optimism_bias": self.inputs.optimism_bias,
+        }
+        stated = net_present_costs(self.lines, **settings)
+        repriced = net_present_costs(lines, **settings)
+        rows = [
+            {
+                "option": option,
+                "pv": stated[option],
+                "difference": stated[option] - stated[self.baseline],
+                "pv_at_should_cost": repriced[option],
+                "difference_at_should_cost": repriced[option] - repriced[self.baseline],
+            }
+            for option in stated
+        ]
+        return pd.DataFrame(rows)
+
     def difference(self, metric: str, option: str) -> Any:
         """Paired interval of ``option`` minus the baseline on a performance metric."""
         at_year = self.results[self.results["year"] == self.performance_year]
@@ -143,9 +250,11 @@ def compare_options(
     replications: int,
     seed: int,
     jobs: int | None = None,
-    baseline: str = "in_house",
+    baseline: str,
     performance_year: float = 1,
     description: str = "",
+    config: Any = None,
+    service: Service | None = None,
 ) -> OptionComparison:
     """Run every option at every simulated demand year and compare them (see module notes)."""
     raw = run_replications(
@@ -183,6 +292,8 @@ def compare_options(
         inputs=inputs,
         baseline=baseline,
         performance_year=performance_year,
+        config=config,
+        service=service,
     )
 
 
@@ -220,4 +331,6 @@ def compare_service(
         baseline=service.business_as_usual(config),
         performance_year=performance_year,
         description=description,
+        config=config,
+        service=service,
     )

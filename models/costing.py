@@ -11,20 +11,26 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from models.appraisal import (
     Category,
+    ContractLifecycle,
     CostLine,
+    Provider,
+    Risk,
     activity_line,
     asset_lines,
     client_function_line,
     contract_lines,
     discount_factors,
+    disposal_line,
+    lifecycle_lines,
     one_off_line,
+    risk_lines,
     staff_line,
 )
 from models.kit.distributions import NonNegativeNumber
@@ -35,20 +41,28 @@ __all__ = [
     "RECURRING_EXCLUDED",
     "AssetSpec",
     "ClientFunctionSpec",
+    "ContractSpec",
     "CostSpec",
     "Fraction",
     "Growth",
+    "HeldAssets",
+    "ImpactSpec",
     "Money",
     "OneOffCost",
     "OptionBase",
+    "ProviderName",
+    "RiskSpec",
     "StaffSpec",
     "Volumes",
     "annual_recurring_cost",
+    "as_provider",
     "asset_cost_lines",
     "client_and_transition_lines",
     "contract_cost_lines",
     "fixed_line",
+    "held_assets",
     "levelised_cost",
+    "option_lines",
     "per_volume_lines",
     "replication_lines",
     "roster_fte",
@@ -103,10 +117,97 @@ class ClientFunctionSpec(CostSpec):
 
 
 class OneOffCost(CostSpec):
-    """A one-off cost in one appraisal year (year 0 = the decision point)."""
+    """A one-off cost in one appraisal year (year 0 = the decision point).
+
+    ``transfer``: a payment between parties that uses no resources, kept out of the economic
+    case and in the financial case (redundancy payments: Green Book 2018 para 6.9);
+    ``upper_bound``: the figure is already an upper bound ("up to"), so optimism bias does not
+    raise it again."""
 
     year: Annotated[int, Field(ge=0, le=60)]
     amount: NonNegativeNumber
+    transfer: bool = False
+    upper_bound: bool = False
+
+
+class ContractSpec(CostSpec):
+    """A contract's lifecycle: term and extensions, when the current one was let (0: at the
+    decision point; negative: already running), and what each re-let costs
+    (:class:`models.appraisal.ContractLifecycle`)."""
+
+    term_years: Annotated[int, Field(ge=1, le=30)]
+    extension_years: Annotated[int, Field(ge=0, le=30)] = 0
+    let_year: Annotated[int, Field(ge=-30, le=30)] = 0
+    procurement_cost: Money = 0.0
+    mobilisation_cost: Money = 0.0
+    exit_cost: Money = 0.0
+    change_probability: Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)] = 0.0
+
+    def lifecycle(self) -> ContractLifecycle:
+        return ContractLifecycle(**self.model_dump())
+
+
+ProviderName = Literal["in_house", "contractor"]
+"""Who provides a part, in a scenario's words."""
+
+
+def as_provider(name: str) -> Provider:
+    """``in_house`` -> the force, ``contractor`` -> a contractor."""
+    return Provider.CONTRACTOR if name == "contractor" else Provider.FORCE
+
+
+class ImpactSpec(CostSpec):
+    """A risk's impact range, pounds at base-year prices."""
+
+    low: Money
+    likely: Money
+    high: Money
+
+
+class RiskSpec(CostSpec):
+    """One risk of a service's register (:class:`models.appraisal.Risk`)."""
+
+    description: str = ""
+    part: str | None = None
+    """The part it arises in (an option's part, such as ``storage``); none: the whole service."""
+    arises_under: tuple[ProviderName, ...] = ()
+    """Providers of the part under which it can arise (empty: any)."""
+    likelihood: Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+    per_year: bool = True
+    year: Annotated[int, Field(ge=0, le=60)] = 1
+    impact: ImpactSpec
+    transferred_share: Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)] = 0.0
+    on_change: bool = False
+    """It arises only under an option that changes who provides the part from business as
+    usual (the risks of a transfer: TUPE claims, a contractor failing at go-live)."""
+    grade: Literal["S", "D", "E"] = "E"
+
+    def risk(self, name: str) -> Risk:
+        impact = self.impact
+        return Risk(
+            name=name,
+            likelihood=self.likelihood,
+            impact=(impact.low, impact.likely, impact.high),
+            part=self.part,
+            arises_under=frozenset(as_provider(p) for p in self.arises_under),
+            per_year=self.per_year,
+            year=self.year,
+            transferred_share=self.transferred_share,
+            on_change=self.on_change,
+            description=self.description,
+            grade=self.grade,
+        )
+
+
+class HeldAssets(CostSpec):
+    """Assets the force holds today: how many, how much life they have left, and what each
+    would fetch if sold (their opportunity cost). An option whose ``part`` is in-house keeps and
+    replaces them as they fall due; one that contracts the part out sells them."""
+
+    part: str
+    units: Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+    remaining_life_years: Annotated[int, Field(ge=0, le=60)]
+    disposal_value_per_unit: Money = 0.0
 
 
 class OptionBase(CostSpec):
@@ -121,14 +222,23 @@ class OptionBase(CostSpec):
     transition: dict[Annotated[str, Field(min_length=1)], OneOffCost] = {}
     """One-off costs by name, e.g. ``{procurement: {year: 0, amount: 250000}}``."""
 
-    def providers(self) -> Iterable[object]:
-        """The option's parts, each with a ``provider`` (``in_house`` or ``contractor``)."""
+    def parts(self) -> Mapping[str, Any]:
+        """The option's parts by name, each with a ``provider`` (``in_house`` or
+        ``contractor``)."""
         raise NotImplementedError
+
+    def providers(self) -> Iterable[Any]:
+        """The option's parts, each with its provider."""
+        return tuple(self.parts().values())
+
+    def part_providers(self) -> dict[str, Provider]:
+        """Who provides each part: the force or a contractor."""
+        return {name: as_provider(part.provider) for name, part in self.parts().items()}
 
     @property
     def outsources_anything(self) -> bool:
         """True if any part is provided by a contractor."""
-        return any(getattr(part, "provider", "") == "contractor" for part in self.providers())
+        return Provider.CONTRACTOR in self.part_providers().values()
 
 
 # --------------------------------------------------------------------------- rosters and staff
@@ -177,9 +287,17 @@ def staff_cost_line(
 
 
 def asset_cost_lines(
-    option: str, name: str, *, asset: AssetSpec, units: float, period_years: int, note: str = ""
+    option: str,
+    name: str,
+    *,
+    asset: AssetSpec,
+    units: float,
+    period_years: int,
+    note: str = "",
+    held: HeldAssets | None = None,
 ) -> tuple[CostLine, CostLine]:
-    """Purchases with replacement and the residual value of ``units`` assets (see
+    """Purchases with replacement and the residual value of ``units`` assets, of which those
+    ``held`` by the force are kept and replaced as they fall due rather than bought again (see
     :func:`models.appraisal.asset_lines`)."""
     return asset_lines(
         option,
@@ -189,6 +307,10 @@ def asset_cost_lines(
         life_years=asset.life_years,
         period_years=period_years,
         note=note,
+        held=0.0 if held is None else held.units,
+        remaining_life_years=None
+        if held is None
+        else min(held.remaining_life_years, asset.life_years),
     )
 
 
@@ -211,9 +333,58 @@ def client_and_transition_lines(
         )
     for name, cost in transition.items():
         lines.append(
-            one_off_line(option, name, {cost.year: cost.amount}, period_years=period_years)
+            one_off_line(
+                option,
+                name,
+                {cost.year: cost.amount},
+                period_years=period_years,
+                transfer=cost.transfer,
+                upper_bound=cost.upper_bound,
+            )
         )
     return lines
+
+
+def option_lines(config: Any, option: str, period_years: int) -> list[CostLine]:
+    """The lines every service's option has, whatever the service: its client function and
+    transition costs, the re-lets of its contracts (a part's ``contract``), the disposal of
+    assets the force holds for a part the option contracts out, and the force's share of the
+    priced risks of the section's register."""
+    spec = config.options[option]
+    providers = spec.part_providers()
+    lines = client_and_transition_lines(option, spec.client_function, spec.transition, period_years)
+    for name, part in spec.parts().items():
+        contract = getattr(part, "contract", None)
+        if contract is not None and providers[name] is Provider.CONTRACTOR:
+            lines.extend(
+                lifecycle_lines(
+                    option,
+                    f"{name.replace('_', ' ')} contract",
+                    contract.lifecycle(),
+                    period_years,
+                )
+            )
+    for name, held in config.existing_assets.items():
+        if providers.get(held.part) is not Provider.FORCE and held.units > 0:
+            lines.append(
+                disposal_line(
+                    option,
+                    name.replace("_", " "),
+                    units=held.units,
+                    value_per_unit=held.disposal_value_per_unit,
+                    period_years=period_years,
+                    note=f"{held.units:g} held, sold when the {held.part} is contracted out",
+                )
+            )
+    risks = [spec.risk(name) for name, spec in config.risks.items()]
+    today = config.options[config.business_as_usual].part_providers()
+    lines.extend(risk_lines(option, risks, providers, period_years, today))
+    return lines
+
+
+def held_assets(config: Any, name: str) -> HeldAssets | None:
+    """The section's existing assets of that name (``None``: the force holds none)."""
+    return config.existing_assets.get(name)
 
 
 def staff_cost_lines(
@@ -315,7 +486,9 @@ def volume(volumes: Volumes, name: str) -> np.ndarray | float:
     return value if isinstance(value, float | int) else np.asarray(value, dtype=float)
 
 
-RECURRING_EXCLUDED = frozenset({Category.TRANSITION, Category.CAPITAL, Category.RESIDUAL_VALUE})
+RECURRING_EXCLUDED = frozenset(
+    {Category.TRANSITION, Category.CAPITAL, Category.RESIDUAL_VALUE, Category.DISPOSAL}
+)
 """Categories left out of a year's recurring cost (one-off and capital flows)."""
 
 
@@ -334,14 +507,16 @@ def levelised_cost(
     """Levelised cost per unit (vehicle recovered, vehicle-year, meal): PV of the costs / PV of
     the units.
 
-    Costs before optimism bias, discounted at the Green Book rate; income left out unless
-    ``include_income`` (then it is the net cost per unit). A single figure for ``units_by_year``
+    Costs before optimism bias, discounted at the Green Book rate; other transfers (service
+    credits, redundancy) left out; income left out unless ``include_income`` (then it is the net
+    cost per unit, statutory charges included). A single figure for ``units_by_year``
     means that many units in each operating year ``1 .. N`` (none in year 0).
     """
     factors = discount_factors(period_years)
     total = 0.0
     for line in lines:
-        if line.category is Category.INCOME and not include_income:
+        income = line.category is Category.INCOME
+        if (income and not include_income) or (line.transfer and not income):
             continue
         total += float(line.array(period_years) @ factors)
     units = np.asarray(units_by_year, dtype=float)

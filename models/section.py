@@ -13,7 +13,17 @@ from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-__all__ = ["STRICT", "Name", "SectionModel", "ServiceSection", "Share", "check_shares"]
+from models.costing import HeldAssets, RiskSpec
+
+__all__ = [
+    "STRICT",
+    "KeyProblem",
+    "Name",
+    "SectionModel",
+    "ServiceSection",
+    "Share",
+    "check_shares",
+]
 
 Share = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
 """A share in [0, 1]."""
@@ -24,6 +34,15 @@ SHARE_TOLERANCE = 1e-6
 
 STRICT = ConfigDict(extra="forbid", frozen=True)
 """Pydantic settings of every part of a section: unknown keys refused, immutable."""
+
+
+class KeyProblem(ValueError):
+    """A problem a section's own check finds at one of its keys (``keys``, below the section):
+    reported against that key, with nothing of the section echoed."""
+
+    def __init__(self, keys: tuple[str, ...], message: str) -> None:
+        super().__init__(message)
+        self.keys = keys
 
 
 class SectionModel(BaseModel):
@@ -41,13 +60,19 @@ def check_shares(label: str, shares: dict[str, float]) -> None:
 
 
 class ServiceSection(SectionModel):
-    """A service's section: its options, the business-as-usual one, and its demand growth.
+    """A service's section: its options, the business-as-usual one, the assets the force holds,
+    the risk register, and its demand growth.
 
     Subclasses declare ``options`` (names to option specs) and what grows
     (:attr:`demand_growth`)."""
 
     business_as_usual: Name = "in_house"
-    """The option the others are compared with (must be one of ``options``)."""
+    """The option the others are compared with: the service as it is delivered today (must be
+    one of ``options``, and changes nothing, so it has no transition costs)."""
+    existing_assets: dict[Name, HeldAssets] = {}
+    """Assets the force holds today, by the name of the asset line that uses them."""
+    risks: dict[Annotated[str, Field(min_length=1, max_length=80)], RiskSpec] = {}
+    """The priced risks of the service, by name (:mod:`models.appraisal.risks`)."""
 
     @property
     def demand_growth(self) -> float:
@@ -66,4 +91,25 @@ class ServiceSection(SectionModel):
                 f"business_as_usual {self.business_as_usual!r} is not an option "
                 f"(options: {', '.join(options)})"
             )
+        today = options[self.business_as_usual]
+        if getattr(today, "transition", None):
+            raise KeyProblem(
+                ("options", self.business_as_usual, "transition"),
+                f"the business-as-usual option is how the service runs today, so it has no "
+                f"transition costs (it lists {', '.join(today.transition)}); put them on the "
+                "options that change it",
+            )
+        self._check_parts(options)
         return self
+
+    def _check_parts(self, options: dict[str, Any]) -> None:
+        """Every risk and held asset names a part that the options have."""
+        parts = {name for spec in options.values() for name in spec.parts()}
+        named = [(("risks", k), r.part) for k, r in self.risks.items() if r.part is not None]
+        named += [(("existing_assets", k), a.part) for k, a in self.existing_assets.items()]
+        for where, part in named:
+            if part not in parts:
+                raise KeyProblem(
+                    (*where, "part"),
+                    f"no part {part!r} in the options (parts: {', '.join(sorted(parts))})",
+                )

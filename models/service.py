@@ -21,7 +21,13 @@ from typing import Any, Literal, get_args, get_origin
 import pandas as pd
 
 from models.appraisal import CostLine
-from models.costing import Volumes, annual_recurring_cost, levelised_cost, replication_lines
+from models.costing import (
+    Volumes,
+    annual_recurring_cost,
+    levelised_cost,
+    option_lines,
+    replication_lines,
+)
 from models.kit import periods
 from models.kit.runs import ServiceRun
 from models.kit.streams import Streams
@@ -120,6 +126,9 @@ class Service:
     """Period overrides of a short run (tests, ``--quick``)."""
     unobserved_is_zero: bool = False
     """A volume a run left out (nothing observed) counts as zero instead of being an error."""
+    should_cost: Callable[[Any, str, Volumes, Any], list[Any]] | None = None
+    """``should_cost(config, option, volumes, settings)``: the
+    :class:`models.appraisal.ShouldCost` of each contract of ``option`` (none: not modelled)."""
 
     @classmethod
     def declare(cls, run_class: type, title: str, **declared: Any) -> Service:
@@ -127,7 +136,8 @@ class Service:
         ``service``, its config type the run's first type argument, and its ``simulate`` and
         ``trace``, ``volume_metrics`` and ``cost_lines``, and ``verify`` the module-level
         functions of those names in the ``model``, ``costs`` and ``verification`` modules of the
-        run class's package; ``declared`` gives the rest."""
+        run class's package (and ``should_cost`` if one of them has it); ``declared`` gives the
+        rest."""
         name = run_class.service
         (config_type, _spec) = next(
             get_args(base) for base in run_class.__orig_bases__ if get_origin(base) is ServiceRun
@@ -140,6 +150,12 @@ class Service:
             if len(owners) != 1:
                 raise ValueError(f"service {name!r}: {len(owners)} parts define {attribute}")
             found[attribute] = next(iter(owners.values()))
+        for attribute in ("should_cost",):
+            owners = {id(f): f for m in modules if (f := getattr(m, attribute, None)) is not None}
+            if len(owners) > 1:
+                raise ValueError(f"service {name!r}: {len(owners)} parts define {attribute}")
+            if owners and attribute not in declared:
+                found[attribute] = next(iter(owners.values()))
         return cls(
             name=name,
             title=title,
@@ -234,13 +250,24 @@ class Service:
     def _lines_of(
         self, config: Any, period_years: int, option: str, volumes: Volumes
     ) -> list[CostLine]:
-        return self.cost_lines(config, option, volumes, period_years)
+        return self.lines(config, option, volumes, period_years)
+
+    def lines(
+        self, config: Any, option: str, volumes: Volumes, period_years: int
+    ) -> list[CostLine]:
+        """Every cost line of ``option``: the service's own (:attr:`cost_lines`) and those
+        every option has (client function, transition, re-lets, disposals, priced risks:
+        :func:`models.costing.option_lines`)."""
+        return [
+            *self.cost_lines(config, option, volumes, period_years),
+            *option_lines(config, option, period_years),
+        ]
 
     def annual_net_cost(self, config: Any, option: str, volumes: Mapping[str, float]) -> float:
         """Recurring net cost of one operating year at these volumes (one-offs left out)."""
         if self.unobserved_is_zero:
             volumes = {m: volumes.get(m, 0.0) for m in self.volume_metrics(config, option)}
-        return annual_recurring_cost(self.cost_lines(config, option, volumes, 1))
+        return annual_recurring_cost(self.lines(config, option, volumes, 1))
 
     def interpolation_check(
         self,

@@ -3,8 +3,9 @@
 Options are costed as cash flows of *cost lines* (staff, running costs, contract charges, assets,
 transition, client function, income) over an appraisal period, uplifted for optimism bias and
 discounted at the Green Book rate to a present value of costs (net present cost, NPC). The option
-with the lowest NPC is cheapest; differences are reported against the baseline ("business as
-usual", here ``in_house``), which the Green Book shortlist always keeps.
+with the lowest NPC is cheapest; differences are reported against the baseline, each service's
+business as usual as its scenario section states it, which the Green Book shortlist always
+keeps.
 
 Conventions
 -----------
@@ -29,11 +30,15 @@ Optimism bias
     before uplift and the uplift amount stay visible as separate columns.
 
 Modules: :mod:`~models.appraisal.discounting` (the Green Book schedule, factors, present
-values), :mod:`~models.appraisal.cost_lines` (categories and lines),
+values), :mod:`~models.appraisal.cost_lines` (categories, providers and lines),
 :mod:`~models.appraisal.line_builders` (staff, activity, asset, contract... lines),
-:mod:`~models.appraisal.optimism_bias` (uplifts), :mod:`~models.appraisal.results` (present values
-per option and per replication, paired comparison) and :mod:`~models.appraisal.sensitivity`
-(switching values). Everything public is importable from ``models.appraisal`` itself.
+:mod:`~models.appraisal.optimism_bias` (uplifts by project type less mitigation),
+:mod:`~models.appraisal.risks` (the risk register), :mod:`~models.appraisal.lifecycle`
+(re-lets), :mod:`~models.appraisal.results` (the economic case: present values per option and
+per replication, paired comparison), :mod:`~models.appraisal.financial` (the financial case:
+nominal cash, affordability), :mod:`~models.appraisal.should_cost` (contracts built bottom-up)
+and :mod:`~models.appraisal.sensitivity` (switching values, the optimism bias at which a
+ranking switches). Everything public is importable from ``models.appraisal`` itself.
 
 References: HM Treasury, *The Green Book: appraisal and evaluation in central government* (2003,
 updated 2011: the edition in force in 2012-13; the 2018 and 2022 editions keep the same
@@ -41,7 +46,14 @@ discount schedule); *Supplementary Green Book guidance: optimism bias* (2003, Mo
 study).
 """
 
-from models.appraisal.cost_lines import CREDIT_CATEGORIES, Category, CostLine, annual_profile
+from models.appraisal.cost_lines import (
+    CREDIT_CATEGORIES,
+    TRANSFER_CATEGORIES,
+    Category,
+    CostLine,
+    Provider,
+    annual_profile,
+)
 from models.appraisal.discounting import (
     GREEN_BOOK,
     DiscountSchedule,
@@ -51,11 +63,19 @@ from models.appraisal.discounting import (
     discount_factors,
     present_value,
 )
+from models.appraisal.financial import (
+    FinancialSettings,
+    affordability,
+    cash_by_year,
+    financial_case,
+)
+from models.appraisal.lifecycle import ContractLifecycle, lifecycle_lines
 from models.appraisal.line_builders import (
     activity_line,
     asset_lines,
     client_function_line,
     contract_lines,
+    disposal_line,
     income_line,
     one_off_line,
     staff_cost_per_fte,
@@ -63,56 +83,96 @@ from models.appraisal.line_builders import (
 )
 from models.appraisal.optimism_bias import (
     NO_OPTIMISM_BIAS,
+    PROJECT_TYPES,
+    ContributoryFactor,
     OptimismBias,
     OptimismBiasLike,
-    UpliftRule,
+    ProjectType,
+    UpliftGroup,
     as_optimism_bias,
+    uniform,
 )
 from models.appraisal.results import (
-    DEFAULT_BASELINE,
     Appraisal,
     ReplicationVolumes,
     appraise,
     appraise_replications,
     compare,
+    economic_lines,
     net_present_costs,
 )
-from models.appraisal.sensitivity import Selection, scale_lines, sensitivity, switching_value
+from models.appraisal.risks import Risk, risk_lines, risk_register
+from models.appraisal.sensitivity import (
+    Selection,
+    optimism_bias_switch,
+    scale_lines,
+    sensitivity,
+    switching_value,
+)
+from models.appraisal.should_cost import (
+    CostElement,
+    ShouldCost,
+    ShouldCostSettings,
+    annual_capital_charge,
+    should_cost,
+)
 
 __all__ = [
     "CREDIT_CATEGORIES",
-    "DEFAULT_BASELINE",
     "GREEN_BOOK",
     "NO_OPTIMISM_BIAS",
+    "PROJECT_TYPES",
+    "TRANSFER_CATEGORIES",
     "Appraisal",
     "Category",
+    "ContractLifecycle",
+    "ContributoryFactor",
+    "CostElement",
     "CostLine",
     "DiscountSchedule",
     "DiscountStep",
+    "FinancialSettings",
     "OptimismBias",
     "OptimismBiasLike",
+    "ProjectType",
+    "Provider",
     "ReplicationVolumes",
+    "Risk",
     "ScheduleLike",
     "Selection",
-    "UpliftRule",
+    "ShouldCost",
+    "ShouldCostSettings",
+    "UpliftGroup",
     "activity_line",
+    "affordability",
+    "annual_capital_charge",
     "annual_profile",
     "appraise",
     "appraise_replications",
     "as_optimism_bias",
     "as_schedule",
     "asset_lines",
+    "cash_by_year",
     "client_function_line",
     "compare",
     "contract_lines",
     "discount_factors",
+    "disposal_line",
+    "economic_lines",
+    "financial_case",
     "income_line",
+    "lifecycle_lines",
     "net_present_costs",
     "one_off_line",
+    "optimism_bias_switch",
     "present_value",
+    "risk_lines",
+    "risk_register",
     "scale_lines",
     "sensitivity",
+    "should_cost",
     "staff_cost_per_fte",
     "staff_line",
     "switching_value",
+    "uniform",
 ]

@@ -18,8 +18,10 @@ import numpy as np
 
 __all__ = [
     "CREDIT_CATEGORIES",
+    "TRANSFER_CATEGORIES",
     "Category",
     "CostLine",
+    "Provider",
     "annual_profile",
     "growth_index",
     "per_year",
@@ -38,10 +40,36 @@ class Category(StrEnum):
     INCOME = "income"
     SERVICE_CREDIT = "service_credit"
     RESIDUAL_VALUE = "residual_value"
+    RELET = "relet"
+    """Re-procuring a contract at the end of its term: a cost of running any contract."""
+    DISPOSAL = "disposal"
+    """The receipt from selling assets an option gives up (their opportunity cost)."""
+    RISK = "risk"
+    """The expected value of the priced risks the force bears (its risk register)."""
 
 
 #: Receipts (negative costs): never positive and never uplifted for optimism bias.
-CREDIT_CATEGORIES = frozenset({Category.INCOME, Category.SERVICE_CREDIT, Category.RESIDUAL_VALUE})
+CREDIT_CATEGORIES = frozenset(
+    {Category.INCOME, Category.SERVICE_CREDIT, Category.RESIDUAL_VALUE, Category.DISPOSAL}
+)
+
+#: Categories that are always a transfer between parties, never a use of resources: a service
+#: credit moves money from the contractor to the force for a service already costed (Green Book
+#: 2018 paras 6.7-6.8). Other lines are transfers when built with ``transfer=True`` (redundancy,
+#: para 6.9; statutory charges).
+TRANSFER_CATEGORIES = frozenset({Category.SERVICE_CREDIT})
+
+
+class Provider(StrEnum):
+    """Who provides what a line pays for: optimism bias follows it, never an option's name."""
+
+    FORCE = "force"
+    CONTRACTOR = "contractor"
+
+
+#: Who provides a line when its builder does not say: the contractor for contract charges and
+#: their credits, the force for everything else (its staff, running costs, assets, client team).
+_CONTRACTOR_CATEGORIES = frozenset({Category.CONTRACT, Category.SERVICE_CREDIT})
 
 
 @dataclass(frozen=True)
@@ -52,6 +80,11 @@ class CostLine:
     receipt); years beyond ``len(values)`` are zero. ``note`` carries the source or assumption for
     reports. Build lines with :meth:`annual` or the builders of
     :mod:`models.appraisal.line_builders` (:func:`staff_line`, :func:`asset_lines`, ...).
+
+    ``provider`` says who provides what the line pays for (the force unless the line is a
+    contract charge or its credits); ``transfer`` marks a payment between parties that uses no
+    resources (kept out of the economic case, in the financial case); ``upper_bound`` marks a
+    figure that is already an upper bound ("up to"), which optimism bias does not raise again.
     """
 
     option: str
@@ -59,6 +92,9 @@ class CostLine:
     category: Category
     values: tuple[float, ...]
     note: str = ""
+    provider: Provider | None = None
+    transfer: bool = False
+    upper_bound: bool = False
 
     def __post_init__(self) -> None:
         if not self.option or not self.name:
@@ -80,6 +116,15 @@ class CostLine:
             )
         object.__setattr__(self, "category", category)
         object.__setattr__(self, "values", values)
+        if self.provider is None:
+            inferred = category in _CONTRACTOR_CATEGORIES
+            object.__setattr__(
+                self, "provider", Provider.CONTRACTOR if inferred else Provider.FORCE
+            )
+        else:
+            object.__setattr__(self, "provider", Provider(self.provider))
+        if category in TRANSFER_CATEGORIES:
+            object.__setattr__(self, "transfer", True)
 
     @classmethod
     def annual(
@@ -94,6 +139,8 @@ class CostLine:
         last_year: int | None = None,
         growth: float = 0.0,
         note: str = "",
+        provider: Provider | None = None,
+        transfer: bool = False,
     ) -> CostLine:
         """A recurring line: ``amount`` a year in years ``first_year .. last_year`` (see
         :func:`annual_profile`)."""
@@ -104,7 +151,7 @@ class CostLine:
             last_year=last_year,
             growth=growth,
         )
-        return cls(option, name, Category(category), values, note)
+        return cls(option, name, Category(category), values, note, provider, transfer)
 
     @property
     def last_year(self) -> int:

@@ -13,7 +13,7 @@ from typing import TypedDict, Unpack
 
 import numpy as np
 
-from models.appraisal.cost_lines import Category, CostLine, growth_index, per_year
+from models.appraisal.cost_lines import Category, CostLine, Provider, growth_index, per_year
 
 __all__ = [
     "Recurring",
@@ -21,6 +21,7 @@ __all__ = [
     "asset_lines",
     "client_function_line",
     "contract_lines",
+    "disposal_line",
     "income_line",
     "one_off_line",
     "staff_cost_per_fte",
@@ -37,6 +38,8 @@ class Recurring(TypedDict, total=False):
     last_year: int | None
     growth: float
     note: str
+    provider: Provider | None
+    transfer: bool
 
 
 def _at_least_zero(label: str, value: float) -> None:
@@ -117,6 +120,20 @@ def activity_line(
     )
 
 
+def _purchases(
+    price: np.ndarray, first: int, life_years: int, period_years: int
+) -> tuple[np.ndarray, int | None]:
+    """Purchases in years ``first, first + life, ...`` before the final year, and the last."""
+    bought = np.zeros(period_years + 1)
+    last = None
+    year = first
+    while year < period_years:
+        bought[year] = price[year]
+        last = year
+        year += life_years
+    return bought, last
+
+
 def asset_lines(
     option: str,
     name: str,
@@ -128,6 +145,8 @@ def asset_lines(
     purchase_year: int = 0,
     growth: float = 0.0,
     note: str = "",
+    held: float = 0.0,
+    remaining_life_years: int | None = None,
 ) -> tuple[CostLine, CostLine]:
     """Capital purchases with replacement, and the residual value at the end of the period.
 
@@ -140,10 +159,19 @@ def asset_lines(
     appraisal period counts as a benefit). Example: bought in year 0 with a 7-year life over 10
     years -> replaced in year 7, residual 4/7 of the price credited in year 10.
 
-    The price in year ``y`` is ``unit_cost * units * (1 + growth) ** y`` (real price change); the
-    residual value is a share of the price actually paid. Returns ``(purchases, residual)``: a
-    ``capital`` line and a ``residual_value`` line, kept apart because optimism bias uplifts
-    capital spending but not the credit.
+    Existing assets: ``held`` of the ``units`` are already the force's, with
+    ``remaining_life_years`` of service left (default: a whole life). They are not bought again
+    in year 0: the option keeps them and replaces them as they fall due, in year
+    ``remaining_life_years`` and every ``life_years`` after (Green Book: assets already held are
+    valued at their opportunity cost, not bought new; an option that gives them up takes their
+    disposal value instead, :func:`disposal_line`). Only the units beyond ``held`` are bought in
+    ``purchase_year``.
+
+    The price in year ``y`` is ``unit_cost * (1 + growth) ** y`` a unit (real price change); the
+    residual value is a share of the price actually paid (of a unit's price in year ``N`` for a
+    held unit never replaced). Returns ``(purchases, residual)``: a ``capital`` line and a
+    ``residual_value`` line, kept apart because optimism bias uplifts capital spending but not
+    the credit.
     """
     if life_years < 1:
         raise ValueError(f"life_years must be >= 1 (got {life_years})")
@@ -152,17 +180,29 @@ def asset_lines(
             f"purchase_year must be in 0 .. period_years - 1 (got {purchase_year}, "
             f"period {period_years})"
         )
-    price = unit_cost * units * growth_index(period_years, growth)
+    remaining = life_years if remaining_life_years is None else remaining_life_years
+    if not 0 <= remaining <= life_years or held < 0:
+        raise ValueError(
+            f"{option}/{name}: held assets need held >= 0 and 0 <= remaining life <= life "
+            f"(got {held}, {remaining}, {life_years})"
+        )
+    kept = min(float(held), float(units))
+    price = unit_cost * growth_index(period_years, growth)
     purchases = np.zeros(period_years + 1)
-    year = purchase_year
-    while year < period_years:
-        purchases[year] = price[year]
-        last_purchase = year
-        year += life_years
-    remaining = last_purchase + life_years - period_years
     residual = np.zeros(period_years + 1)
-    if remaining > 0:
-        residual[period_years] = -price[last_purchase] * remaining / life_years
+    for cohort, first in ((units - kept, purchase_year), (kept, remaining)):
+        if cohort <= 0:
+            continue
+        bought, last = _purchases(price * cohort, first, life_years, period_years)
+        purchases += bought
+        if last is not None:
+            left = last + life_years - period_years
+            if left > 0:
+                residual[period_years] -= price[last] * cohort * left / life_years
+        elif first > period_years:
+            residual[period_years] -= (
+                price[period_years] * cohort * (first - period_years) / life_years
+            )
     return (
         CostLine(option, name, Category.CAPITAL, tuple(purchases.tolist()), note),
         CostLine(
@@ -172,6 +212,31 @@ def asset_lines(
             tuple(residual.tolist()),
             note,
         ),
+    )
+
+
+def disposal_line(
+    option: str,
+    name: str,
+    *,
+    units: float,
+    value_per_unit: float,
+    period_years: int,
+    year: int = 1,
+    note: str = "",
+) -> CostLine:
+    """The receipt from selling assets the force holds and an option gives up (a contractor
+    brings its own): ``units * value_per_unit`` in ``year``, their opportunity cost (what they
+    would fetch), a ``disposal`` receipt."""
+    _at_least_zero("units", units)
+    _at_least_zero("value_per_unit", value_per_unit)
+    return one_off_line(
+        option,
+        f"{name} disposal",
+        {year: -units * value_per_unit},
+        period_years=period_years,
+        category=Category.DISPOSAL,
+        note=note,
     )
 
 
@@ -251,9 +316,14 @@ def one_off_line(
     category: Category | str = Category.TRANSITION,
     growth: float = 0.0,
     note: str = "",
+    provider: Provider | None = None,
+    transfer: bool = False,
+    upper_bound: bool = False,
 ) -> CostLine:
     """One-off costs in given years, e.g. ``{0: procurement, 1: mobilisation}``, TUPE or
-    redundancy costs, exit costs at the end of a contract."""
+    redundancy costs, exit costs at the end of a contract (``transfer``: a payment between
+    parties, such as redundancy, Green Book 2018 para 6.9; ``upper_bound``: a figure already
+    stated as an upper bound, which optimism bias does not raise again)."""
     values = np.zeros(period_years + 1)
     for year, amount in amounts.items():
         if not 0 <= year <= period_years:
@@ -262,7 +332,16 @@ def one_off_line(
             )
         values[year] += amount
     values *= growth_index(period_years, growth)
-    return CostLine(option, name, Category(category), tuple(values.tolist()), note)
+    return CostLine(
+        option,
+        name,
+        Category(category),
+        tuple(values.tolist()),
+        note,
+        provider,
+        transfer,
+        upper_bound,
+    )
 
 
 def income_line(

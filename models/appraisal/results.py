@@ -1,10 +1,13 @@
 """Present values of costs per option: one appraisal, one per replication, and the comparison.
 
-Each option's lines are uplifted for optimism bias (computed from the un-uplifted values every
-time) and discounted to a present value of costs (net present cost, NPC). The option with the
-lowest NPC is cheapest; differences are reported against the baseline ("business as usual",
-here ``in_house``), which the Green Book shortlist always keeps. With simulated volumes, one
-appraisal per replication gives paired differences on common random numbers.
+This is the economic case: each option's lines are uplifted for optimism bias (computed from
+the un-uplifted values every time) and discounted to a present value of costs (net present cost,
+NPC); transfers between parties (service credits, redundancy payments, statutory charges) use
+no resources and are left out (Green Book 2018 paras 6.7-6.9), to appear in the financial case
+(:mod:`models.appraisal.financial`). The option with the lowest NPC is cheapest; differences are
+reported against the baseline, the service's business as usual, which the Green Book shortlist
+always keeps. With simulated volumes, one appraisal per replication gives paired differences on
+common random numbers.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from models.appraisal.cost_lines import CREDIT_CATEGORIES, CostLine
+from models.appraisal.cost_lines import CostLine
 from models.appraisal.discounting import (
     GREEN_BOOK,
     DiscountSchedule,
@@ -28,16 +31,19 @@ from models.appraisal.optimism_bias import OptimismBias, OptimismBiasLike, as_op
 from models.kit.output_analysis import confidence_interval
 
 __all__ = [
-    "DEFAULT_BASELINE",
     "Appraisal",
     "ReplicationVolumes",
     "appraise",
     "appraise_replications",
     "compare",
+    "economic_lines",
     "net_present_costs",
 ]
 
-DEFAULT_BASELINE = "in_house"
+
+def economic_lines(lines: Sequence[CostLine]) -> list[CostLine]:
+    """The lines of the economic case: every line but the transfers."""
+    return [line for line in lines if not line.transfer]
 
 
 def _check_lines(lines: Sequence[CostLine]) -> tuple[str, ...]:
@@ -59,15 +65,10 @@ def _arrays(
     lines: Sequence[CostLine], period_years: int, optimism_bias: OptimismBias
 ) -> tuple[np.ndarray, np.ndarray]:
     """(values, uplift fractions): a lines x years matrix before uplift, and one uplift per line."""
+    if not lines:  # every line a transfer: nothing in the economic case
+        return np.zeros((0, period_years + 1)), np.zeros(0)
     values = np.vstack([line.array(period_years) for line in lines])
-    uplifts = np.array(
-        [
-            0.0
-            if line.category in CREDIT_CATEGORIES
-            else optimism_bias.uplift(line.option, line.category)
-            for line in lines
-        ]
-    )
+    uplifts = np.array([optimism_bias.uplift(line) for line in lines])
     return values, uplifts
 
 
@@ -77,8 +78,10 @@ def net_present_costs(
     schedule: ScheduleLike = GREEN_BOOK,
     optimism_bias: OptimismBiasLike = None,
 ) -> dict[str, float]:
-    """Present value of costs (after optimism bias) per option: the fast path of ``appraise``."""
+    """Present value of costs (after optimism bias) per option, transfers left out: the fast
+    path of ``appraise``."""
     options = _check_lines(lines)
+    lines = economic_lines(lines)
     values, uplifts = _arrays(lines, period_years, as_optimism_bias(optimism_bias))
     per_line = (values * discount_factors(period_years, schedule)).sum(axis=1) * (1.0 + uplifts)
     totals = dict.fromkeys(options, 0.0)
@@ -91,8 +94,9 @@ def net_present_costs(
 class Appraisal:
     """Result of :func:`appraise`.
 
-    ``cash_flows`` is tidy, one row per option, line and year ``0 .. period_years``, columns:
-    ``option, line, category, year, calendar_year`` (when a base year is given), ``value`` (real
+    ``cash_flows`` is tidy, one row per option, line (transfers left out) and year ``0 ..
+    period_years``, columns: ``option, line, category, provider, year, calendar_year`` (when a
+    base year is given), ``value`` (real
     cost before optimism bias), ``optimism_bias`` (the uplift amount), ``total`` (value + uplift),
     ``discount_factor`` and ``discounted`` (total x factor). The present value of costs of an
     option is the sum of its ``discounted`` column.
@@ -105,7 +109,7 @@ class Appraisal:
     optimism_bias: OptimismBias
     base_year: int | None = None
 
-    def present_values(self, baseline: str | None = DEFAULT_BASELINE) -> pd.DataFrame:
+    def present_values(self, baseline: str | None = None) -> pd.DataFrame:
         """Per option: ``pv_before_ob``, ``optimism_bias``, ``pv`` and (with a baseline among the
         options) ``difference`` = pv - baseline pv (negative: cheaper than the baseline)."""
         frame = self.cash_flows.assign(
@@ -117,7 +121,7 @@ class Appraisal:
                 "pv_before_ob": grouped["before"].sum(),
                 "pv": grouped["discounted"].sum(),
             }
-        ).reindex(list(self.options))
+        ).reindex(list(self.options), fill_value=0.0)  # an option of transfers only: 0
         table.insert(1, "optimism_bias", table["pv"] - table["pv_before_ob"])
         if baseline is not None and baseline in self.options:
             table["difference"] = table["pv"] - table.loc[baseline, "pv"]
@@ -163,6 +167,7 @@ def appraise(
     suggests 10 years for many interventions, up to 60 with significant assets (2018 para 2.14).
     """
     options = _check_lines(lines)
+    lines = economic_lines(lines)
     schedule = as_schedule(schedule)
     optimism_bias = as_optimism_bias(optimism_bias)
     values, uplifts = _arrays(lines, period_years, optimism_bias)
@@ -174,6 +179,7 @@ def appraise(
         "option": np.repeat([line.option for line in lines], n_years),
         "line": np.repeat([line.name for line in lines], n_years),
         "category": np.repeat([line.category.value for line in lines], n_years),
+        "provider": np.repeat([str(line.provider) for line in lines], n_years),
         "year": np.tile(np.arange(n_years), len(lines)),
     }
     if base_year is not None:
@@ -234,9 +240,7 @@ def appraise_replications(
     return pd.DataFrame(rows, columns=["replication", "option", "pv"])
 
 
-def compare(
-    pv_frame: pd.DataFrame, baseline: str = DEFAULT_BASELINE, level: float = 0.95
-) -> pd.DataFrame:
+def compare(pv_frame: pd.DataFrame, baseline: str, level: float = 0.95) -> pd.DataFrame:
     """Mean present value of costs per option and its difference from the baseline.
 
     Differences are paired by replication (common random numbers: options in one replication

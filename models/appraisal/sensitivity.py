@@ -7,6 +7,7 @@ changes (the switching value) and how much a +/- change moves each difference.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -15,9 +16,9 @@ import pandas as pd
 from models.appraisal.cost_lines import Category, CostLine
 from models.appraisal.discounting import GREEN_BOOK, ScheduleLike, as_schedule
 from models.appraisal.optimism_bias import OptimismBiasLike, as_optimism_bias
-from models.appraisal.results import DEFAULT_BASELINE, net_present_costs
+from models.appraisal.results import net_present_costs
 
-__all__ = ["Selection", "scale_lines", "sensitivity", "switching_value"]
+__all__ = ["Selection", "optimism_bias_switch", "scale_lines", "sensitivity", "switching_value"]
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def switching_value(
     selection: Selection | str,
     *,
     period_years: int,
-    baseline: str = DEFAULT_BASELINE,
+    baseline: str,
     schedule: ScheduleLike = GREEN_BOOK,
     optimism_bias: OptimismBiasLike = None,
 ) -> float:
@@ -112,7 +113,7 @@ def sensitivity(
     *,
     period_years: int,
     change: float = 0.10,
-    baseline: str = DEFAULT_BASELINE,
+    baseline: str,
     schedule: ScheduleLike = GREEN_BOOK,
     optimism_bias: OptimismBiasLike = None,
 ) -> pd.DataFrame:
@@ -152,3 +153,40 @@ def sensitivity(
         rows,
         columns=["variable", "factor", "option", "pv", "difference", "difference_change"],
     )
+
+
+def optimism_bias_switch(
+    lines: Sequence[CostLine],
+    *,
+    period_years: int,
+    schedule: ScheduleLike = GREEN_BOOK,
+    optimism_bias: OptimismBiasLike = None,
+) -> tuple[list[str], list[str], float]:
+    """What the ranking rests on: the options cheapest first with the scenario's optimism bias
+    and without it, and the scale of that optimism bias (1 = as derived, 0 = none) at which the
+    first place changes hands, ``inf`` if no scale does.
+
+    The present value of each option is linear in the scale ``k``: ``B + k U`` (``B`` before
+    uplift, ``U`` the uplift), so each rival's crossing point is exact."""
+    schedule = as_schedule(schedule)
+    bias = as_optimism_bias(optimism_bias)
+    before = net_present_costs(lines, period_years, schedule, bias.scaled(0.0))
+    after = net_present_costs(lines, period_years, schedule, bias)
+    uplift = {option: after[option] - before[option] for option in after}
+    with_bias = sorted(after, key=after.__getitem__)
+    without = sorted(before, key=before.__getitem__)
+    first = with_bias[0]
+    switch = math.inf
+    for rival in with_bias[1:]:
+        slope = uplift[first] - uplift[rival]
+        if slope > 0:
+            switch = min(switch, max(0.0, (before[rival] - before[first]) / slope))
+    if without[0] != first:
+        # Cheapest only with the uplift: below some scale the rival that leads without it wins.
+        crossings = [
+            (before[first] - before[rival]) / (uplift[rival] - uplift[first])
+            for rival in with_bias[1:]
+            if uplift[rival] > uplift[first]
+        ]
+        switch = max(crossings) if crossings else math.nan
+    return with_bias, without, switch

@@ -33,7 +33,6 @@ The appraisal section is validated here but used only in :mod:`models.appraisal`
 
 from models.appraisal import DiscountStep
 from models.scenario.appraisal_settings import (
-    OPTIMISM_BIAS_CATEGORIES,
     AppraisalSettings,
     OptimismBiasSettings,
     green_book_discount_rates,
@@ -54,7 +53,6 @@ __all__ = [
     "DEFAULT_SCENARIO",
     "DEFAULT_SOURCES",
     "GRADE_MEANINGS",
-    "OPTIMISM_BIAS_CATEGORIES",
     "SCENARIOS_DIR",
     "AppraisalSettings",
     "DiscountStep",

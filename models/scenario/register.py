@@ -33,9 +33,9 @@ GRADE_MEANINGS: Mapping[str, str] = types.MappingProxyType(
 
 
 def _plain_value(value: Any) -> Any:
-    """A register value is a number or text (bools and collections are not)."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise PydanticCustomError("plain_value", "must be a number or text")
+    """A register value is a number, text or a yes/no switch (collections are not)."""
+    if not isinstance(value, bool | int | float | str):
+        raise PydanticCustomError("plain_value", "must be a number, text, true or false")
     if isinstance(value, float) and not math.isfinite(value):
         raise PydanticCustomError("plain_value", "must be a finite number")
     return value

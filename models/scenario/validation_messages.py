@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from models.scenario.extends import _chain_note
 from models.scenario.problems import _line
+from models.section import KeyProblem
 
 __all__ = ["format_validation_error"]
 
@@ -205,6 +206,9 @@ def format_validation_error(
         if _echo_of_item_errors(entry):
             continue
         keys = _clean_loc(entry["loc"], data)
+        found = (entry.get("ctx") or {}).get("error")
+        if isinstance(found, KeyProblem):
+            keys = (*keys, *found.keys)
         file = path
         if origins and entry["type"] != "missing":
             for cut in range(len(keys), 0, -1):
@@ -212,7 +216,7 @@ def format_validation_error(
                     file = origins[keys[:cut]]
                     break
         message = _message(entry, model, keys)
-        quiet = entry["type"] in ("missing", "extra_forbidden")
+        quiet = entry["type"] in ("missing", "extra_forbidden") or isinstance(found, KeyProblem)
         line = _line(path, keys, message) if quiet else _line(path, keys, message, entry["input"])
         if file != path:
             chain = list(files[: files.index(file) + 1]) if file in files else [path, file]

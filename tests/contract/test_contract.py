@@ -62,10 +62,17 @@ def test_the_registry_refuses_a_service_twice_and_names_what_it_has() -> None:
     assert FRONT_DESK.name not in SERVICES  # with_service made a new registry
 
 
-def test_business_as_usual_is_in_house_and_must_name_an_option(service, config) -> None:
-    assert service.business_as_usual(config) == "in_house"
-    other = next(name for name in config.options if name != "in_house")
-    assert _variant(service, config, business_as_usual=other).business_as_usual == other
+def test_business_as_usual_is_the_sections_and_must_name_an_option(service, config) -> None:
+    """The comparison's reference is the option the section names; any option may be named
+    (once it carries no transition costs), and a name that is no option is refused."""
+    today = service.business_as_usual(config)
+    assert today == config.business_as_usual and today in config.options
+    other = next(name for name in config.options if name != today)
+    data = config.model_dump()
+    for spec in data["options"].values():
+        spec["transition"] = {}
+    moved = service.config_type.model_validate({**data, "business_as_usual": other})
+    assert service.business_as_usual(moved) == other
     with pytest.raises(ValidationError, match="business_as_usual 'nowhere' is not an option"):
         _variant(service, config, business_as_usual="nowhere")
 
@@ -154,7 +161,7 @@ def test_appraisal_of_simulated_replications(service, config) -> None:
         service.simulate, runs, replications=2, seed=4, jobs=1, progress=False
     )
     pvs = appraise_replications(service.build_lines(config, N), results, period_years=N)
-    table = compare(pvs).set_index("option")
+    table = compare(pvs, service.business_as_usual(config)).set_index("option")
     assert list(table.index) == list(config.options)
     assert (table["pv_mean"] > 0).all()
     appraisal = appraise(service.build_lines(config, N)(first_replication(results)), N)

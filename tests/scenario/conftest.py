@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -17,11 +18,18 @@ SCENARIOS = ROOT / "data" / "scenarios"
 BASELINE = SCENARIOS / "baseline.yaml"
 
 
+@functools.cache
+def _parsed(path: Path, modified_ns: int) -> dict[str, Any]:
+    """The file parsed once per version (pure-Python YAML is slow; tests copy the result)."""
+    del modified_ns  # part of the cache key only: an edited file is parsed again
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
 @pytest.fixture
 def baseline_mapping() -> dict[str, Any]:
     """The shipped baseline as a plain mapping (a fresh copy per test)."""
-    with open(BASELINE, encoding="utf-8") as handle:
-        return copy.deepcopy(yaml.safe_load(handle))
+    return copy.deepcopy(_parsed(BASELINE, BASELINE.stat().st_mtime_ns))
 
 
 @pytest.fixture

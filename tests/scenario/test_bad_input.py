@@ -11,33 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from models.scenario import ScenarioError, load_scenario
-
-
-def problems_of(path: str | Path) -> list[str]:
-    with pytest.raises(ScenarioError) as info:
-        load_scenario(path)
-    return info.value.problems
-
-
-def assert_one_problem(path: Path, key: str | None, run_validate, *fragments: str) -> str:
-    """Exactly one problem line naming the file and key; the command agrees and exits 1."""
-    problems = problems_of(path)
-    assert len(problems) == 1, problems
-    (line,) = problems
-    assert "\n" not in line
-    assert line.startswith(f"{path}: ")
-    if key is not None:
-        assert line.startswith(f"{path}: {key}: ")
-    for fragment in fragments:
-        assert fragment in line
-
-    result = run_validate(path)
-    assert result.returncode == 1
-    assert "Traceback" not in result.stderr
-    assert result.stderr.splitlines() == problems
-    assert result.stdout == ""
-    return line
+from models.scenario import load_scenario
+from tests.scenario.problems import assert_one_problem, problems_of
 
 
 def test_unknown_key_suggests_the_nearest(write, baseline_mapping, run_validate) -> None:
@@ -51,7 +26,8 @@ def test_unknown_key_without_a_near_miss_lists_the_keys(write, baseline_mapping)
     baseline_mapping["appraisal"]["zzz"] = 1
     (line,) = problems_of(write("odd.yaml", baseline_mapping))
     assert line.endswith(
-        "appraisal.zzz: unknown key (expected one of: period_years, discount, optimism_bias)"
+        "appraisal.zzz: unknown key (expected one of: period_years, discount, optimism_bias, "
+        "financial, should_cost)"
     )
 
 
@@ -145,7 +121,7 @@ def test_any_non_plain_tag_is_refused(write) -> None:
     [
         ("run.replications", "1000000000000000000000000000000", "must be at most 10000"),
         ("seed", "1" + "0" * 30, "must be at most 9223372036854775807"),
-        ("appraisal.optimism_bias.capital", "1.0e+400", "must be a finite number"),
+        ("appraisal.financial.inflation", "1.0e+400", "must be a finite number"),
         ("run.quick_horizon_days", "9" * 5000, "number has more than 100 characters (line"),
     ],
 )
@@ -154,7 +130,7 @@ def test_very_large_number_is_refused(write, run_validate, key, text, message) -
         "seed": "seed: 1",
         "run.replications": "  replications: 20",
         "run.quick_horizon_days": "  quick_horizon_days: 14",
-        "appraisal.optimism_bias.capital": "    capital: 24",
+        "appraisal.financial.inflation": "    inflation: 0.02",
     }
     original = (Path(__file__).parents[2] / "data/scenarios/baseline.yaml").read_text("utf-8")
     original = original.replace("seed: 20130308", "seed: 1")

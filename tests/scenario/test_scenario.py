@@ -10,9 +10,9 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
+from models.appraisal import Category, FinancialSettings, Provider, ShouldCostSettings
 from models.scenario import (
-    OPTIMISM_BIAS_CATEGORIES,
-    OptimismBias,
+    OptimismBiasSettings,
     Scenario,
     ScenarioError,
     green_book_discount_rates,
@@ -59,8 +59,16 @@ def test_baseline_is_business_as_usual_with_green_book_defaults() -> None:
     assert scenario.chain == (BASELINE.resolve(),)
     assert scenario.appraisal.discount == "green_book"
     assert scenario.appraisal.discount_schedule == green_book_discount_rates()
-    # The file states every category, and states the model's defaults.
-    assert scenario.appraisal.optimism_bias == OptimismBias()
+    bias = scenario.appraisal.optimism_bias
+    assert not bias.replaced_by_risk_register
+    assert {name: g.project_type for name, g in bias.groups.items()} == {
+        "service_costs": "outsourcing",
+        "capital": "standard_buildings",
+    }
+    # the file claims mitigation, so it is not the unmitigated default
+    assert bias != OptimismBiasSettings()
+    assert scenario.appraisal.financial.settings() == FinancialSettings(0.02, 0.20, True)
+    assert scenario.appraisal.should_cost.settings() == ShouldCostSettings(0.10, 0.07, 0.08, 0.10)
     assert scenario.run.quick_horizon_hours == 24 * scenario.run.quick_horizon_days
 
 
@@ -95,22 +103,26 @@ def test_extends_merges_mappings_and_replaces_lists(write, baseline_mapping) -> 
         {"from_year": 5, "rate": 0.03},
         {"from_year": 9, "rate": 0.02},
     ]
-    parent["appraisal"]["optimism_bias"]["staff"] = 5
+    groups = parent["appraisal"]["optimism_bias"]["groups"]
+    groups["service_costs"]["factors"]["inadequacy_of_the_business_case"]["mitigation"] = 0.5
     parent_file = write("parent.yaml", parent)
     child = write(
         "sub/child.yaml",
         "extends: ../parent.yaml\n"
         "appraisal:\n"
         "  discount: [{from_year: 0, rate: 0.01}]\n"
-        "  optimism_bias: {capital: 10}\n",
+        "  optimism_bias: {groups: {capital: {factors: {all_factors: {mitigation: 0.25}}}}}\n",
     )
     with pytest.raises(ScenarioError, match="extends: must name a file in the scenario's own"):
         load_scenario(child)  # the parent is outside the child's folder: named explicitly below
     scenario = load_scenario(child, roots=[parent_file.parent])
     assert [(s.from_year, s.rate) for s in scenario.appraisal.discount_schedule] == [(0, 0.01)]
-    bias = scenario.appraisal.optimism_bias
-    assert bias.capital == 10
-    assert bias.staff == 5  # inherited from the parent, not reset to the default
+    groups = scenario.appraisal.optimism_bias.groups
+    assert groups["capital"].factors["all_factors"].mitigation == 0.25
+    assert groups["capital"].factors["all_factors"].reason  # the rest of the factor kept
+    # inherited from the parent, not reset to the default
+    assert groups["service_costs"].factors["inadequacy_of_the_business_case"].mitigation == 0.5
+    assert groups["service_costs"].project_type == "outsourcing"
     assert scenario.chain == (child.resolve(), parent_file.resolve())
 
 
@@ -180,21 +192,76 @@ def test_scenario_is_frozen_and_reloads_equal() -> None:
     assert "source" not in scenario.model_dump() and "chain" not in scenario.model_dump()
 
 
-def test_optimism_bias_reads_as_a_mapping() -> None:
-    bias = load_scenario(BASELINE).appraisal.optimism_bias
-    assert tuple(bias.as_dict()) == OPTIMISM_BIAS_CATEGORIES
-    assert bias["outsourced_operating"] == bias.outsourced_operating
-    assert bias.factor("capital") == pytest.approx(1 + bias.capital / 100)
-    with pytest.raises(KeyError):
-        bias["lunch"]
+def test_optimism_bias_becomes_the_appraisal_s_rules() -> None:
+    rules = load_scenario(BASELINE).appraisal.optimism_bias_rules()
+    assert [g.name for g in rules.groups] == ["service_costs", "capital"]
+    service, capital = rules.groups
+    assert service.categories == {
+        Category.STAFF,
+        Category.OPERATING,
+        Category.CONTRACT,
+        Category.CLIENT_FUNCTION,
+        Category.TRANSITION,
+        Category.RELET,
+    }
+    assert service.providers == frozenset()  # whoever provides them
+    # 41 x (1 - 1.0 x 0.4) = 24.6 %; capital unmitigated at the upper bound, 24 %
+    assert service.percent == pytest.approx(24.6)
+    assert capital.percent == pytest.approx(24.0)
+    (factor,) = service.factors
+    assert (factor.name, factor.share, factor.mitigation, factor.grade) == (
+        "inadequacy_of_the_business_case",
+        1.0,
+        0.4,
+        "E",
+    )
+    assert factor.reason
+    table = rules.derivation()
+    assert table["uplift"].tolist() == pytest.approx([24.6, 24.0])
+
+
+def test_default_groups_are_the_unmitigated_bounds_on_every_provider() -> None:
+    rules = OptimismBiasSettings().rules()
+    assert {g.name: g.percent for g in rules.groups} == {"service_costs": 41.0, "capital": 24.0}
+    assert all(not g.providers for g in rules.groups)
+
+
+def test_project_types_and_providers_as_a_file_states_them() -> None:
+    settings = OptimismBiasSettings.model_validate(
+        {
+            "replaced_by_risk_register": True,
+            "groups": {
+                "contractor": {
+                    "project_type": "outsourcing",
+                    "categories": ["contract", "staff"],
+                    "providers": ["contractor"],
+                    "factors": {
+                        "a": {"share": 0.7, "mitigation": 0.5},
+                        "b": {"share": 0.3, "mitigation": 0.2, "grade": "D"},
+                    },
+                },
+                "force": {
+                    "project_type": "non_standard_buildings",
+                    "categories": ["staff"],
+                    "providers": ["force"],
+                },
+            },
+        }
+    )
+    rules = settings.rules()
+    contractor, force = rules.groups
+    assert contractor.providers == {Provider.CONTRACTOR}
+    assert contractor.percent == pytest.approx(24.19)  # 41 x (1 - 0.35 - 0.06)
+    assert force.percent == pytest.approx(51.0)
+    assert rules.replaced_by_risk_register
 
 
 def test_setting_reads_a_dotted_key() -> None:
     scenario = load_scenario(BASELINE)
-    assert (
-        scenario.setting("appraisal.optimism_bias.capital")
-        == scenario.appraisal.optimism_bias.capital
-    )
+    key = "appraisal.optimism_bias.groups.service_costs.factors.inadequacy_of_the_business_case"
+    assert scenario.setting(f"{key}.mitigation") == 0.4
+    assert scenario.setting("appraisal.financial.vat_recovered") is True
+    assert scenario.setting("appraisal.should_cost.margin") == 0.07
     assert scenario.setting("run.replications") == scenario.run.replications
     with pytest.raises(KeyError):
         scenario.setting("run.nothing")
