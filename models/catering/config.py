@@ -17,9 +17,18 @@ An option is a *composition* of three parts, each with its provider (``in_house`
 ``contractor``) and cost terms: ``restaurants`` (counter servers and tills on rosters per site
 type), ``operational_feeding`` (production kitchens with lines and vans on rosters, plus staff
 called in for planned events) and ``custody`` (meals from microwave stock at the suite or
-delivered from a kitchen), plus the retained client function and one-off transition costs.
+delivered from a kitchen), plus the retained client function and one-off transition costs. A
+contractor part may state its ``contract`` (term, extensions, the year it was let, what a re-let
+costs: :class:`models.costing.ContractSpec`), which :func:`models.costing.option_lines` prices.
 ``in_house``, ``outsourced`` and ``mixed`` are the usual options; a scenario adds others in YAML,
 with no code.
+
+The section also names its ``business_as_usual`` option (the service as it ran in 2012-13: in
+house), the ``existing_assets`` the force holds (:data:`HELD_ASSETS`: the operational-feeding
+vans and kitchen equipment, kept and replaced by an option that runs the kitchens itself, sold
+by one that contracts them out) and its priced ``risks`` (:class:`models.section.ServiceSection`).
+The premises of the restaurants and of the operational-feeding kitchens are the force's in every
+option (a caterer works in the force's buildings), so they are section terms, not option terms.
 
 Every model forbids unknown keys (a typo is an error, never silently ignored) and is frozen.
 Times are hours (hours of the day for clock times) unless the name says minutes or days; days of
@@ -28,14 +37,16 @@ the simulated year count from day 0, a Monday; money is pounds at base-year pric
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Annotated, Literal
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from models.costing import (
     AssetSpec,
+    ContractSpec,
     Growth,
+    HeldAssets,
     Money,
     OptionBase,
     StaffSpec,
@@ -47,8 +58,10 @@ from models.section import STRICT, Name, ServiceSection, Share
 from models.section import check_shares as _check_shares
 
 __all__ = [
+    "HELD_ASSETS",
     "WEEKDAYS",
     "CateringConfig",
+    "ContractSpec",
     "ContractorCustody",
     "ContractorCustodyCosts",
     "ContractorFeeding",
@@ -93,6 +106,13 @@ Count = Annotated[int, Field(ge=0, le=100_000)]
 
 WEEKDAYS: tuple[int, ...] = (0, 1, 2, 3, 4)
 """Monday to Friday (0 = Monday)."""
+
+HELD_ASSETS: dict[str, str] = {
+    "operational_feeding_vans": "operational_feeding",
+    "operational_feeding_kitchen_equipment": "operational_feeding",
+}
+"""The ``existing_assets`` the cost lines use, by name, with the part each belongs to: the
+in-house kitchens keep and replace them; an option that contracts the part out sells them."""
 
 
 def _distinct(label: str, days: tuple[int, ...]) -> tuple[int, ...]:
@@ -304,6 +324,9 @@ class FeedingDemand(_Model):
     lead_hours: NonNegativeNumber = 3.0
     """Production for a planned meal starts at most this long before its window opens (hot food
     is not held longer)."""
+    premises_per_year: Money = 0.0
+    """Force premises costs of the production kitchens a year (rent, rates, utilities), in every
+    option: a caterer cooks in the force's kitchens, as a caterer serves in its restaurants."""
 
     def release_hours(self, window: MealWindow) -> float:
         """Clock time production may start for ``window`` (may fall on the day before)."""
@@ -411,6 +434,7 @@ class ContractorRestaurantCosts(_Model):
     takings_retained: bool = False
     """The caterer keeps the takings (so lost covers cost the caterer, not the force)."""
     real_growth: Growth = 0.0
+    """Real indexation of the charges a year (a labour-heavy contract rises above inflation)."""
 
 
 class _RestaurantsBase(_Model):
@@ -432,6 +456,8 @@ class ContractorRestaurants(_RestaurantsBase):
 
     provider: Literal["contractor"]
     costs: ContractorRestaurantCosts
+    contract: ContractSpec | None = None
+    """The contract's term and re-let costs (none: no re-let priced)."""
 
 
 class KitchenSpec(_Model):
@@ -470,8 +496,10 @@ class InHouseFeedingCosts(_Model):
     cost_per_trip: Money = 0.0
     """Fuel, hot boxes, consumables per van trip."""
     vans: AssetSpec
+    kitchen_equipment: AssetSpec | None = None
+    """One kitchen's fixed equipment (ranges, bratt pans, blast chillers), a set per kitchen."""
     fixed_per_year: Money = 0.0
-    """Kitchen premises, equipment maintenance, management."""
+    """Equipment maintenance, cleaning and kitchen management (premises are the section's)."""
     real_growth: Growth = 0.0
 
 
@@ -485,6 +513,7 @@ class ContractorFeedingCosts(_Model):
     credit_cap: Share | None = None
     """Cap on a year's credits as a share of that year's charges."""
     real_growth: Growth = 0.0
+    """Real indexation of the charges a year (a labour-heavy contract rises above inflation)."""
 
 
 class InHouseFeeding(_FeedingBase):
@@ -499,6 +528,8 @@ class ContractorFeeding(_FeedingBase):
 
     provider: Literal["contractor"]
     costs: ContractorFeedingCosts
+    contract: ContractSpec | None = None
+    """The contract's term and re-let costs (none: no re-let priced)."""
 
 
 class StockSpec(_Model):
@@ -529,7 +560,9 @@ class ContractorCustodyCosts(_Model):
     credit_per_late_meal: Money = 0.0
     credit_cap: Share | None = None
     emergency_cost_per_meal: Money = 0.0
+    """Meals bought in locally when a suite's stock has run out (the force pays)."""
     real_growth: Growth = 0.0
+    """Real indexation of the charges a year."""
 
 
 class _CustodyBase(_Model):
@@ -562,6 +595,8 @@ class ContractorCustody(_CustodyBase):
 
     provider: Literal["contractor"]
     costs: ContractorCustodyCosts
+    contract: ContractSpec | None = None
+    """The contract's term and re-let costs (none: no re-let priced)."""
 
 
 RestaurantsProvider = Annotated[
@@ -578,9 +613,13 @@ class OptionSpec(OptionBase):
     operational_feeding: FeedingProvider
     custody: CustodyProvider
 
-    def providers(self) -> Iterable[object]:
-        """The parts of the option, each with its provider."""
-        return (self.restaurants, self.operational_feeding, self.custody)
+    def parts(self) -> dict[str, Any]:
+        """The parts of the option by name, each with its provider."""
+        return {
+            "restaurants": self.restaurants,
+            "operational_feeding": self.operational_feeding,
+            "custody": self.custody,
+        }
 
 
 # --------------------------------------------------------------------------- the section
@@ -616,9 +655,26 @@ class CateringConfig(ServiceSection, _Model):
                     problems.append(f"{where}.lines: the roster never has a line on duty")
                 if build_roster(kitchen.vans).max_capacity < 1:
                     problems.append(f"{where}.vans: the roster never has a van on duty")
+        problems += _held_asset_problems(self.existing_assets)
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+
+def _held_asset_problems(existing: dict[str, HeldAssets]) -> list[str]:
+    """Existing assets the cost lines would not use (or under another part) are refused: an
+    option contracting the part out would sell what no in-house option keeps."""
+    problems = []
+    for name, held in existing.items():
+        part = HELD_ASSETS.get(name)
+        if part is None:
+            problems.append(
+                f"existing_assets.{name}: not an asset the catering lines use "
+                f"({', '.join(HELD_ASSETS)})"
+            )
+        elif held.part != part:
+            problems.append(f"existing_assets.{name}.part must be {part!r} (got {held.part!r})")
+    return problems
 
 
 def _uncovered(roster: Roster, day: int, start: float, end: float) -> bool:

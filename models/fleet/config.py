@@ -11,11 +11,15 @@ terms, and a routing of job kinds to them:
   units; paid as staff, premises, parts and equipment;
 - ``provider: contractor``: a contractor's workshops (often open longer), partly busy with
   other customers, paid a fee per vehicle-year plus a price per job kind, with turnaround
-  targets per job kind and service credits on breaches;
+  targets per job kind and service credits on breaches, a contract lifecycle (``contract``:
+  term, extensions, re-let costs) and the cost basis of its should-cost (``cost_basis``);
 
 plus the retained client function and one-off transition costs. ``in_house``, ``outsourced``
 and ``mixed`` (in-house routine servicing, contracted collision and major repair) are the usual
-options; a scenario can add others in YAML, with no code.
+options; a scenario can add others in YAML, with no code. ``business_as_usual`` names the one
+that is today's arrangement (in 2012-13: ``outsourced``); the section's ``existing_assets``
+(kit the force holds for a workshop) and ``risks`` (the priced risk register) come from
+:class:`models.section.ServiceSection`.
 
 Every model forbids unknown keys and is frozen. Times are hours unless the name says days,
 months or years; money is pounds at base-year prices; rates are per vehicle per year *on the
@@ -25,12 +29,19 @@ road* (a vehicle in the workshop does not fail again).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from models.costing import AssetSpec, Fraction, Growth, Money, OptionBase, StaffSpec
+from models.costing import (
+    AssetSpec,
+    ContractSpec,
+    Fraction,
+    Growth,
+    Money,
+    OptionBase,
+    StaffSpec,
+)
 from models.kit.distributions import DistributionSpec, Fixed, NonNegativeNumber, PositiveNumber
 from models.kit.roster import RosterSpec, build_roster
 from models.section import STRICT, Name, ServiceSection, Share
@@ -276,6 +287,12 @@ class ContractorWorkshop(_WorkshopBase):
     targets_exclude_parts: bool = True
     """Waits for parts do not count against the targets (the usual contract term)."""
     costs: ContractorWorkshopCosts
+    contract: ContractSpec | None = None
+    """The contract's lifecycle: term, extensions, when it was let, what a re-let costs."""
+    cost_basis: InHouseWorkshopCosts | None = None
+    """What the work costs the contractor, for the should-cost: technicians on the terms
+    transferred under TUPE, premises and management, parts at cost, kit per bay, mobile vans
+    (none: the contract is not assessed)."""
 
 
 Workshop = Annotated[InHouseWorkshop | ContractorWorkshop, Field(discriminator="provider")]
@@ -299,9 +316,9 @@ class OptionSpec(OptionBase):
     vehicle_life_factor: PositiveNumber = 1.0
     """Multiplies vehicle lives in the replacement rule (1: the same under every option)."""
 
-    def providers(self) -> Iterable[object]:
-        """The parts of the option, each with its provider."""
-        return tuple(self.workshops.values())
+    def parts(self) -> dict[str, Any]:
+        """The parts of the option (its workshops) by name, each with its provider."""
+        return dict(self.workshops)
 
 
 # --------------------------------------------------------------------------- the section
@@ -404,6 +421,14 @@ def _option_problems(config: FleetConfig, name: str, option: OptionSpec) -> list
             )
         if job.bay not in workshop.bays:
             problems.append(f"{where}.workshops.{ws_name}: no {job.bay} bays for {kind}")
-        if isinstance(workshop, ContractorWorkshop) and kind not in workshop.costs.price_per_job:
-            problems.append(f"{where}.workshops.{ws_name}.costs.price_per_job: no price for {kind}")
+        if isinstance(workshop, ContractorWorkshop):
+            if kind not in workshop.costs.price_per_job:
+                problems.append(
+                    f"{where}.workshops.{ws_name}.costs.price_per_job: no price for {kind}"
+                )
+            basis = workshop.cost_basis
+            if basis is not None and kind not in basis.parts_per_job:
+                problems.append(
+                    f"{where}.workshops.{ws_name}.cost_basis.parts_per_job: no cost for {kind}"
+                )
     return problems

@@ -66,6 +66,7 @@ __all__ = [
     "FleetRun",
     "FleetTrace",
     "job_volume_metrics",
+    "labour_metric",
     "metric_names",
     "simulate",
     "trace",
@@ -364,6 +365,9 @@ class _Model:
         # --- statistics ---
         n_kinds = len(self.kinds)
         self.jobs_started = {(ws, k): 0 for ws in self.workshops for k in range(n_kinds)}
+        self.labour_started = {
+            (ws, skill): 0.0 for ws, spec in option.workshops.items() for skill in spec.technicians
+        }
         self.mobile_jobs = 0
         self.parts_waits = 0
         self.turnaround = [Tally(thresholds=(kind.turnaround_target_hours,)) for kind in self.kinds]
@@ -498,11 +502,13 @@ class _Model:
         major = self.major_route[kind]
         if major is not None and labour > major[0]:
             ws = major[1]
+        mobile = ws.mobile is not None and mobile_u < self.kinds[kind].mobile_share
         if now >= self.warmup:
             self.jobs_started[ws.name, kind] += 1
             if parts > 0:
                 self.parts_waits += 1
-        mobile = ws.mobile is not None and mobile_u < self.kinds[kind].mobile_share
+            if not mobile:
+                self.labour_started[ws.name, self.kinds[kind].skill] += labour
         self.env.process(self._job(v, kind, ws, labour, parts * ws.parts_factor, mobile, now))
 
     def _job(
@@ -866,6 +872,9 @@ def _workshop_metrics(name: str, spec: Any) -> list[Metric[_Window]]:
         assert units is not None
         return units.utilisation(w.end)
 
+    def labour(skill: str) -> Callable[[_Window], float]:
+        return lambda w: w.model.labour_started[name, skill] * w.per_year
+
     metrics = [
         Metric(f"breaches_{name}_per_year", lambda w: w.model.breaches[name] * w.per_year),
         Metric(f"breach_share_{name}", breach_share),
@@ -873,6 +882,7 @@ def _workshop_metrics(name: str, spec: Any) -> list[Metric[_Window]]:
     for skill, roster in spec.technicians.items():
         if build_roster(roster).max_capacity > 0:
             metrics += _resource_metrics("", f"{name}_{skill}", technicians(skill))
+            metrics.append(Metric(labour_metric(name, skill), labour(skill)))
     for bay in spec.bays:
         metrics += _resource_metrics("bay_", f"{name}_{bay}", bays(bay))
     if build_roster(spec.mobile_units).max_capacity > 0:
@@ -979,6 +989,12 @@ def trace(run: FleetRun, streams: Streams) -> FleetTrace:
     )
 
 
+def labour_metric(workshop: str, skill: str) -> str:
+    """Name of the metric of labour hours a year of the force's jobs at ``workshop`` needing
+    ``skill``, worked by its technicians (jobs of a mobile unit left out)."""
+    return f"labour_hours_{workshop}_{skill}_per_year"
+
+
 def job_volume_metrics(config: FleetConfig, option: str) -> list[str]:
     """The annual job volumes of ``option`` by workshop and kind (what the costs use)."""
     spec = config.options[option]
@@ -994,7 +1010,9 @@ def metric_names(config: FleetConfig, option: str) -> list[str]:
     spare pool), ``vehicle_shifts_short`` the most missing in each, ``vehicle_hours_short`` the
     missing vehicles integrated over time; ``turnaround_*`` are hours off the road per job
     kind; ``breaches*`` are contract turnaround breaches (arrival to ready beyond the contract
-    target); ``utilisation_*`` busy over on-duty technician-hours.
+    target); ``utilisation_*`` busy over on-duty technician-hours (other customers' work
+    included); ``labour_hours_<workshop>_<skill>_per_year`` the labour of the force's jobs
+    started at a workshop's technicians of a skill (mobile units' jobs left out).
     """
     if option not in config.options:
         raise ValueError(f"no fleet option {option!r} (options: {', '.join(config.options)})")

@@ -11,7 +11,12 @@ a *composition* of three parts, each with its provider and cost terms:
 - ``examination``: forensic examiners and bays on rosters, ``in_house`` or ``contractor``;
 
 plus the retained client function and one-off transition costs. ``in_house``, ``outsourced`` and
-``mixed`` are the usual options; a scenario can add others in YAML, with no code.
+``mixed`` are the usual options; a scenario can add others in YAML, with no code. A contractor
+part may state its ``contract`` (term, extensions, when it was let, re-let costs), priced by
+:func:`models.costing.option_lines`. The section also names ``business_as_usual`` (the option
+that is how the service runs today, with no transition costs), the ``existing_assets`` the force
+holds (pound handling plant, examination bay fit-out) and the priced ``risks``
+(:class:`models.section.ServiceSection`).
 
 Every model forbids unknown keys (a typo is an error, never silently ignored) and is frozen.
 Times are hours unless the name says days; money is pounds at base-year prices.
@@ -20,12 +25,19 @@ Times are hours unless the name says days; money is pounds at base-year prices.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from models.costing import AssetSpec, ClientFunctionSpec, Growth, Money, OptionBase, StaffSpec
+from models.costing import (
+    AssetSpec,
+    ClientFunctionSpec,
+    ContractSpec,
+    Growth,
+    Money,
+    OptionBase,
+    StaffSpec,
+)
 from models.kit.arrivals import ArrivalProfile
 from models.kit.distributions import DistributionSpec, NonNegativeNumber, PositiveNumber
 from models.kit.roster import RosterSpec, ShiftSpec, build_roster
@@ -37,6 +49,7 @@ __all__ = [
     "CategorySpec",
     "ChargesSpec",
     "ClientFunctionSpec",
+    "ContractSpec",
     "ContractorExamination",
     "ContractorExaminationCosts",
     "ContractorRecovery",
@@ -241,6 +254,10 @@ class InHouseStorageCosts(_Model):
     overflow_price_per_vehicle_day: Money = 0.0
     """External storage when a site is full."""
     cost_per_disposal: Money = 0.0
+    equipment: AssetSpec | None = None
+    """Vehicle-handling plant at each site (forklifts, vehicle movers): capital, bought and
+    replaced. The sites themselves are leased, so their rent is a fixed cost, not capital."""
+    equipment_per_site: NonNegativeNumber = 0.0
     real_growth: Growth = 0.0
 
 
@@ -261,6 +278,9 @@ class InHouseExaminationCosts(_Model):
     productive_hours_per_fte: PositiveNumber = 1650.0
     cost_per_exam: Money = 0.0
     fixed_per_year: Money = 0.0
+    bay_equipment: AssetSpec | None = None
+    """The fit-out of each examination bay (vehicle lift, lighting, forensic kit): capital, one
+    set a bay, bought and replaced."""
     real_growth: Growth = 0.0
 
 
@@ -312,6 +332,9 @@ class ContractorRecovery(_RecoveryBase):
     contract_targets_hours: dict[Priority, PositiveNumber]
     """Contractual attendance target per priority; each job beyond it earns a service credit."""
     costs: ContractorRecoveryCosts
+    contract: ContractSpec | None = None
+    """The contract's lifecycle (term, extensions, when it was let, re-let costs); ``None``: no
+    re-let is priced."""
 
     @model_validator(mode="after")
     def _every_priority(self) -> ContractorRecovery:
@@ -346,6 +369,9 @@ class ContractorStorage(_StorageBase):
 
     provider: Literal["contractor"]
     costs: ContractorStorageCosts
+    contract: ContractSpec | None = None
+    """The contract's lifecycle (term, extensions, when it was let, re-let costs); ``None``: no
+    re-let is priced."""
 
 
 class _ExaminationBase(_Model):
@@ -365,6 +391,9 @@ class ContractorExamination(_ExaminationBase):
 
     provider: Literal["contractor"]
     costs: ContractorExaminationCosts
+    contract: ContractSpec | None = None
+    """The contract's lifecycle (term, extensions, when it was let, re-let costs); ``None``: no
+    re-let is priced."""
 
 
 RecoveryProvider = Annotated[InHouseRecovery | ContractorRecovery, Field(discriminator="provider")]
@@ -381,9 +410,9 @@ class OptionSpec(OptionBase):
     storage: StorageProvider
     examination: ExaminationProvider
 
-    def providers(self) -> Iterable[object]:
-        """The parts of the option, each with its provider."""
-        return (self.recovery, self.storage, self.examination)
+    def parts(self) -> dict[str, Any]:
+        """The parts of the option by name, each with its provider."""
+        return {"recovery": self.recovery, "storage": self.storage, "examination": self.examination}
 
 
 # --------------------------------------------------------------------------- the section

@@ -71,9 +71,10 @@ def test_service_credits_follow_late_meals(config: CateringConfig) -> None:
         lines = by_name(cost_lines(config, "outsourced", volumes, N))
         return -lines["operational feeding contract service credits"].values[1]
 
-    charges = terms.management_fee_per_year + terms.price_per_meal * meals
+    index = 1 + terms.real_growth  # year 1 of the contract's real indexation
+    charges = (terms.management_fee_per_year + terms.price_per_meal * meals) * index
     assert credits(0) == 0
-    assert credits(1000) == pytest.approx(1000 * terms.credit_per_late_meal)
+    assert credits(1000) == pytest.approx(1000 * terms.credit_per_late_meal * index)
     assert credits(2000) == pytest.approx(2 * credits(1000))
     assert credits(1e6) == pytest.approx(0.1 * charges)  # the cap
     in_house = by_name(cost_lines(config, "in_house", _volumes(config, 1000.0), N))
@@ -128,7 +129,7 @@ def test_takings_are_income_unless_the_caterer_keeps_them(
     assert terms.takings_retained
     assert "restaurant takings" not in outsourced
     assert outsourced["restaurant contract"].values[1] == pytest.approx(
-        terms.management_fee_per_year + terms.price_per_cover * 300_000
+        (terms.management_fee_per_year + terms.price_per_cover * 300_000) * (1 + terms.real_growth)
     )
 
     # a cost-plus contract instead: takings credited to the force
@@ -142,11 +143,16 @@ def test_takings_are_income_unless_the_caterer_keeps_them(
 
 
 def test_transition_and_client_function(config: CateringConfig) -> None:
-    lines = by_name(cost_lines(config, "outsourced", _volumes(config, 1.0), N))
+    """The client function and transition are lines every option has (``Service.lines``), not
+    the service's own cost lines."""
+    lines = by_name(SERVICE.lines(config, "outsourced", _volumes(config, 1.0), N))
     assert lines["client function"].values[1:] == (250_000.0,) * N
     assert lines["change_funding"].values[0] == 443_000
     assert lines["redundancy"].values[1] == 2_670_000
-    assert "client function" not in by_name(cost_lines(config, "in_house", _volumes(config), N))
+    own = by_name(cost_lines(config, "outsourced", _volumes(config, 1.0), N))
+    assert "client function" not in own and "redundancy" not in own
+    in_house = by_name(SERVICE.lines(config, "in_house", _volumes(config), N))
+    assert "client function" not in in_house
 
 
 def test_zero_demand_leaves_only_fixed_costs(config: CateringConfig) -> None:
@@ -172,7 +178,7 @@ def test_cost_per_meal_and_subsidy_per_cover(config: CateringConfig) -> None:
         meals_per_year=2_600_000.0,
     )
     for option in config.options:
-        lines = cost_lines(config, option, volumes, N)
+        lines = SERVICE.lines(config, option, volumes, N)
         per_meal = SERVICE.unit_cost(lines, {"meals_per_year": 2_600_000.0}, N)
         assert 1.0 < per_meal < 10.0, (option, per_meal)
         subsidy = subsidy_per_cover(config, option, volumes, N)

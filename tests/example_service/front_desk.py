@@ -7,7 +7,7 @@ less credits for visitors who waited beyond the target. It shows what a service 
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -42,8 +42,8 @@ class DeskOption(OptionBase):
     price_per_visitor: float = 6.0
     credit_per_late_visitor: float = 2.0
 
-    def providers(self) -> Iterable[object]:
-        return (self,)
+    def parts(self) -> dict[str, Any]:
+        return {"desk": self}
 
 
 _OPTIONS = {

@@ -59,11 +59,16 @@ def test_contract_charges_are_fee_plus_prices_times_simulated_jobs(config: Fleet
         terms.price_per_job[kind] * n for kind, n in jobs.items()
     )
     assert lines["contractor contract"].values[0] == 0  # nothing in the decision year
-    assert lines["contractor contract"].values[1] == pytest.approx(expected)
+    # charges indexed by the contract's real price growth from the base year
+    growth = 1 + terms.real_growth
+    assert lines["contractor contract"].values[1] == pytest.approx(expected * growth)
+    assert lines["contractor contract"].values[2] == pytest.approx(expected * growth**2)
     credits = lines["contractor contract service credits"].values[1]
-    assert credits == pytest.approx(-min(terms.credit_per_breach * 400, 0.1 * expected))
-    assert lines["client function"].values[1] == 400000
-    assert lines["procurement"].values[0] == 500000
+    cap = 0.1 * expected * growth
+    assert credits == pytest.approx(-min(terms.credit_per_breach * 400 * growth, cap))
+    assert "client function" not in lines  # every option's lines come from Service.lines
+    every = by_name(SERVICE.lines(config, "outsourced", volumes, N))
+    assert every["client function"].values[1] == 400000
 
 
 def test_each_breach_earns_a_50_pound_credit(config: FleetConfig) -> None:
@@ -73,8 +78,13 @@ def test_each_breach_earns_a_50_pound_credit(config: FleetConfig) -> None:
             config, "mixed", _volumes(config, "mixed", 100.0, breaches_contractor_per_year=30), N
         )
     )
-    assert late["contractor contract service credits"].values[1] == pytest.approx(-50 * 30)
-    assert calm["contractor contract service credits"].values[1] == pytest.approx(-50 * 100)
+    indexed = 1 + config.options["mixed"].workshops["contractor"].costs.real_growth
+    assert late["contractor contract service credits"].values[1] == pytest.approx(
+        -50 * 30 * indexed
+    )
+    assert calm["contractor contract service credits"].values[1] == pytest.approx(
+        -50 * 100 * indexed
+    )
 
 
 def test_parts_follow_the_simulated_jobs(config: FleetConfig) -> None:

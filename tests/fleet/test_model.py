@@ -191,3 +191,17 @@ def test_the_trace_off_road_averages_to_the_metric(config: FleetConfig, short: S
     )
     assert set(series.availability_by_class) == set(config.vehicles)
     assert len(series.turnaround_hours) == len(series.turnaround_kind) > 1000
+
+
+def test_labour_is_counted_where_the_jobs_are_worked(config: FleetConfig, short: Short) -> None:
+    """The labour of the force's jobs by workshop and skill (what the should-cost staffs):
+    collisions (never mobile) take 24 h on average; the mixed option's contractor gets only
+    the mechanical jobs of over 8 hours."""
+    outsourced = simulate(short(config, "outsourced"), Streams(5))
+    collisions = outsourced["jobs_contractor_collision_per_year"]
+    hours = outsourced["labour_hours_contractor_bodyshop_per_year"]
+    assert hours == pytest.approx(24 * collisions, rel=0.15)
+    mixed = simulate(short(config, "mixed"), Streams(5))
+    major = mixed["jobs_contractor_mechanical_per_year"]
+    assert mixed["labour_hours_contractor_mechanical_per_year"] > 8 * major > 0
+    assert "labour_hours_force_bodyshop_per_year" not in mixed  # no bodyshop in-house

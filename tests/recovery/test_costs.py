@@ -105,8 +105,11 @@ def test_contract_charges_are_fee_plus_prices_times_simulated_volumes(
         terms.examination.costs.standing_charge_per_year
         + terms.examination.costs.price_per_exam * 2_000
     )
-    assert lines["client function"].values[1] == terms.client_function.annual_cost
-    assert lines["procurement"].values[0] == terms.transition["procurement"].amount
+    # the client function and transition costs are the lines every option has (Service.lines)
+    assert "client function" not in lines
+    every = by_name(SERVICE.lines(config, "outsourced", volumes, N))
+    assert every["client function"].values[1] == terms.client_function.annual_cost
+    assert every["procurement"].values[0] == terms.transition["procurement"].amount
 
 
 def test_income_is_the_statutory_charges_actually_paid(config: RecoveryConfig) -> None:
