@@ -25,6 +25,9 @@ CATEGORY_LABELS = {
     "income": "Income",
     "service_credit": "Service credits",
     "residual_value": "Residual value",
+    "relet": "Re-letting contracts",
+    "disposal": "Disposal receipts",
+    "risk": "Priced risks (expected)",
 }
 
 
@@ -58,7 +61,8 @@ def cash_flows(
         1, len(options), figsize=(4.2 * len(options), 4.2), sharey=True, squeeze=False
     )
     categories = list(dict.fromkeys(flows["category"]))
-    colours = dict(zip(categories, plt.get_cmap("tab10").colors, strict=False))
+    palette = plt.get_cmap("tab20").colors
+    colours = {c: palette[i % len(palette)] for i, c in enumerate(categories)}
     for axis, option in zip(axes[0], options, strict=True):
         table = flows[flows["option"] == option].pivot_table(
             index="year", columns="category", values="total", aggfunc="sum"
@@ -99,7 +103,7 @@ def cash_flows(
 
 def present_values(costs: pd.DataFrame, labels: Mapping[str, str], baseline: str) -> Figure:
     """Present value of costs per option with its 95 % interval, and the paired difference from
-    the baseline with its interval."""
+    business as usual (``baseline``) with its interval."""
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.6))
     names = [labels.get(o, o) for o in costs["option"]]
     y = np.arange(len(costs))[::-1]
@@ -127,7 +131,8 @@ def present_values(costs: pd.DataFrame, labels: Mapping[str, str], baseline: str
     )
     right.axvline(0, color="black", lw=1)
     right.set_yticks(y2, [labels.get(o, o) for o in others["option"]])
-    right.set_title(f"Difference from {labels.get(baseline, baseline)}\n(below zero: cheaper)")
+    base = labels.get(baseline, baseline)
+    right.set_title(f"Difference from business as usual ({base})\n(below zero: cheaper)")
     money_axis(right, "x")
     fig.tight_layout()
     return fig

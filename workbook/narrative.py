@@ -31,11 +31,12 @@ def _interval(low: float, high: float) -> str:
 def cost_summary(
     costs: pd.DataFrame, labels: Mapping[str, str], baseline: str, period_years: int
 ) -> str:
-    """Which option costs least over the appraisal, by how much against the baseline, how sure."""
+    """Which option costs least over the appraisal, by how much against business as usual
+    (``baseline``, the section's stated option), how sure."""
     table = costs.set_index("option")
     cheapest = str(table["pv_mean"].idxmin())
     name = labels.get(cheapest, cheapest)
-    base_name = labels.get(baseline, baseline)
+    base_name = f"business as usual ({labels.get(baseline, baseline)})"
     row = table.loc[cheapest]
     parts = [
         f"Over the {period_years}-year appraisal, the option with the lowest present value of "
@@ -52,8 +53,8 @@ def cost_summary(
             else "not a clear difference, since the interval includes zero"
         )
         parts.append(
-            f"{label} costs {money(abs(diff))} {direction} than {base_name} "
-            f"({_interval(low, high)}: {sure}); it was cheaper in "
+            f"{label} costs {money(abs(diff))} {direction} than {base_name}, with a "
+            f"{_interval(low, high)} ({sure}); it was cheaper in "
             f"{other['prob_cheaper']:.0%} of the simulated replications."
         )
     return " ".join(parts)
@@ -107,10 +108,11 @@ def metric_summary(
     lower_is_better: bool,
     fmt: str = "{:,.1f}",
 ) -> str:
-    """Which option does best on ``metric`` and whether each differs clearly from the baseline.
+    """Which option does best on ``metric`` and whether each differs clearly from business as
+    usual (``baseline``).
 
-    ``differences`` maps each other option to its paired interval (option minus baseline) on
-    the metric (``OptionComparison.difference``).
+    ``differences`` maps each other option to its paired interval (option minus business as
+    usual) on the metric (``OptionComparison.difference``).
     """
     rows = performance[performance["metric"] == metric].set_index("option")
     if rows.empty:
@@ -121,7 +123,7 @@ def metric_summary(
         f"(95 % interval {fmt.format(rows.loc[best, 'low'])} to "
         f"{fmt.format(rows.loc[best, 'high'])})."
     ]
-    base = labels.get(baseline, baseline)
+    base = f"business as usual ({labels.get(baseline, baseline)})"
     for option, diff in differences.items():
         low, high, mean = diff.low, diff.high, diff.mean  # type: ignore[attr-defined]
         clear = high < 0 or low > 0

@@ -213,7 +213,8 @@ def unit_costs(
 
 
 def sensitivity(ctx: ReportContext, result: OptionComparison) -> None:
-    """Difference from the baseline with and without optimism bias, and switching values."""
+    """Difference from business as usual with and without optimism bias, and switching
+    values."""
     labels = ctx.labels
     sens = result.sensitivity()
 
@@ -226,7 +227,7 @@ def sensitivity(ctx: ReportContext, result: OptionComparison) -> None:
     frame = pd.DataFrame(
         {
             "Option": sens["option"].map(lambda o: labels.get(o, o)),
-            f"Difference from {base}": sens["difference"].map(display.money),
+            f"Difference from business as usual ({base})": sens["difference"].map(display.money),
             "Same, with no optimism bias": sens["difference_without_optimism_bias"].map(
                 display.money
             ),
@@ -352,10 +353,11 @@ def common_random_numbers(
     labels: Mapping[str, str],
     fmt: str = "{:+.1%}",
 ) -> None:
-    """The paired difference from the baseline beside the half-width an independent comparison
-    would have had: the precision common random numbers buy."""
+    """The paired difference from business as usual beside the half-width an independent
+    comparison would have had: the precision common random numbers buy."""
     perf = result.performance
     base = perf[(perf["metric"] == metric) & (perf["option"] == result.baseline)]
+    base_name = f"business as usual ({labels.get(result.baseline, result.baseline)})"
     rows = []
     for option in dict.fromkeys(perf["option"]):
         if option == result.baseline or base.empty:
@@ -368,7 +370,7 @@ def common_random_numbers(
         rows.append(
             {
                 "Option": labels.get(option, option),
-                f"Difference from baseline ({what})": fmt.format(paired.mean),
+                f"Difference from {base_name} ({what})": fmt.format(paired.mean),
                 "Paired 95 % half-width": fmt.format(paired.half_width).lstrip("+"),
                 "Half-width if compared independently": fmt.format(unpaired).lstrip("+"),
             }
@@ -414,7 +416,7 @@ def warmup_evidence(
     start: str,
 ) -> WarmupEvidence:
     """Chart and return the warm-up evidence ``compute`` (a service's ``warmup_evidence``) finds
-    for the baseline option over the warm-up and the period observed, from ``start``."""
+    for the business-as-usual option over the warm-up and the period observed, from ``start``."""
     evidence = compute(
         ctx.config,
         ctx.baseline,

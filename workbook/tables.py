@@ -17,6 +17,7 @@ __all__ = [
     "number",
     "percent",
     "pounds",
+    "with_interval",
 ]
 
 Format = Callable[[float], str]
@@ -44,7 +45,8 @@ def pounds(x: float) -> str:
     return money(x)
 
 
-def _with_interval(mean: float, low: float, high: float, fmt: Format) -> str:
+def with_interval(mean: float, low: float, high: float, fmt: Format) -> str:
+    """``mean (low to high)``; the mean alone when the interval is missing."""
     if pd.isna(low) or pd.isna(high):
         return fmt(mean)
     return f"{fmt(mean)} ({fmt(low)} to {fmt(high)})"
@@ -67,7 +69,7 @@ def interval_table(
         for option in options:
             if (metric, option) in index.index:
                 r = index.loc[(metric, option)]
-                cells.append(_with_interval(r["mean"], r["low"], r["high"], fmt))
+                cells.append(with_interval(r["mean"], r["low"], r["high"], fmt))
             else:
                 cells.append(MISSING)
         if any(cell != MISSING for cell in cells):
@@ -78,18 +80,22 @@ def interval_table(
 
 
 def cost_table(costs: pd.DataFrame, labels: Mapping[str, str], baseline: str) -> pd.DataFrame:
-    """Present value of costs, difference from the baseline, and the chance of being cheaper."""
+    """Present value of costs, the difference from business as usual (``baseline``, the
+    section's stated option), and the chance of being cheaper than it."""
+    base = f"business as usual ({labels.get(baseline, baseline)})"
     rows = []
     for r in costs.itertuples(index=False):
         is_base = r.option == baseline
         rows.append(
             {
                 "Option": labels.get(r.option, r.option),
-                "Present value of costs": _with_interval(r.pv_mean, r.low, r.high, pounds),
-                "Difference from baseline": "baseline"
+                "Present value of costs": with_interval(r.pv_mean, r.low, r.high, pounds),
+                f"Difference from {base}": "business as usual"
                 if is_base
-                else _with_interval(r.diff_mean, r.diff_low, r.diff_high, pounds),
-                "Cheaper than baseline in": MISSING if is_base else f"{r.prob_cheaper:.0%}",
+                else with_interval(r.diff_mean, r.diff_low, r.diff_high, pounds),
+                f"Share of replications cheaper than {base}": MISSING
+                if is_base or pd.isna(r.prob_cheaper)
+                else f"{r.prob_cheaper:.0%}",
             }
         )
     return pd.DataFrame(rows)

@@ -23,7 +23,7 @@ def _costs(diff_low: float, diff_high: float) -> pd.DataFrame:
 def test_cost_summary_names_the_cheapest_and_says_when_the_difference_is_clear() -> None:
     text = cost_summary(_costs(-1.5e6, -0.5e6), LABELS, "in_house", 10)
     assert "lowest present value of costs is Outsourced" in text
-    assert "£1.00m less than In-house" in text
+    assert "£1.00m less than business as usual (In-house)" in text
     assert "a clear difference" in text and "90%" in text
 
 
@@ -65,7 +65,10 @@ def test_metric_summary_names_the_best_and_judges_each_difference() -> None:
         perf, diffs, "short", "shifts short", LABELS, "in_house", lower_is_better=True
     )
     assert "In-house does best: 30.0" in text
-    assert "Outsourced against In-house: 10.0 (7.0 to 13.0, a clear difference)" in text
+    assert (
+        "Outsourced against business as usual (In-house): 10.0 (7.0 to 13.0, a clear difference)"
+        in text
+    )
     diffs = {"outsourced": SimpleNamespace(mean=1.0, low=-2.0, high=4.0)}
     text = metric_summary(
         perf, diffs, "short", "shifts short", LABELS, "in_house", lower_is_better=True

@@ -38,6 +38,16 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PROJECT_NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
 EXTERNAL = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
 URL_ATTRIBUTES = {"src", "href", "srcset", "data", "action", "poster", "xlink:href", "formaction"}
+SERVICE_NOTEBOOKS = ("recovery", "fleet", "catering")
+GREEN_BOOK_SECTIONS = (
+    "What the ranking rests on",
+    "Economic case",
+    "Optimism bias",
+    "Risk register",
+    "Financial case",
+    "Should-cost",
+)
+"""Headings every service report has (issue 10: the Green Book cases beside each other)."""
 
 
 @dataclass(frozen=True)
@@ -319,4 +329,13 @@ def test_every_project_notebook_runs_quick_on_every_scenario(
     for entry in manifest:
         assert entry["status"] == "ok", entry
         html = reports / entry["scenario_slug"] / f"{entry['notebook']}.html"
-        assert not_a_number(visible_text(html.read_text(encoding="utf-8"))) == [], html
+        page = html.read_text(encoding="utf-8")
+        assert not_a_number(visible_text(page)) == [], html
+        if entry["notebook"] in SERVICE_NOTEBOOKS:
+            missing = [h for h in GREEN_BOOK_SECTIONS if not _has_heading(page, h)]
+            assert missing == [], (html, missing)
+
+
+def _has_heading(page: str, heading: str) -> bool:
+    """True if a section heading of the page starts with ``heading``."""
+    return re.search(rf"<h[1-4][^>]*>\s*{re.escape(heading)}", page) is not None
