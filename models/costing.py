@@ -19,9 +19,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from models.appraisal import (
     Category,
     ContractLifecycle,
+    CostElement,
     CostLine,
     Provider,
     Risk,
+    ShouldCost,
+    ShouldCostSettings,
     activity_line,
     asset_lines,
     client_function_line,
@@ -31,6 +34,7 @@ from models.appraisal import (
     lifecycle_lines,
     one_off_line,
     risk_lines,
+    should_cost,
     staff_line,
 )
 from models.kit.distributions import NonNegativeNumber
@@ -38,6 +42,7 @@ from models.kit.roster import RosterSpec, build_roster
 
 __all__ = [
     "DAYS_PER_YEAR",
+    "DEFAULT_CONTRACT_YEARS",
     "RECURRING_EXCLUDED",
     "AssetSpec",
     "ClientFunctionSpec",
@@ -59,6 +64,7 @@ __all__ = [
     "asset_cost_lines",
     "client_and_transition_lines",
     "contract_cost_lines",
+    "contract_should_cost",
     "fixed_line",
     "held_assets",
     "levelised_cost",
@@ -69,6 +75,7 @@ __all__ = [
     "roster_hours_per_year",
     "staff_cost_line",
     "staff_cost_lines",
+    "transferred_risk",
     "volume",
 ]
 
@@ -380,6 +387,59 @@ def option_lines(config: Any, option: str, period_years: int) -> list[CostLine]:
     today = config.options[config.business_as_usual].part_providers()
     lines.extend(risk_lines(option, risks, providers, period_years, today))
     return lines
+
+
+DEFAULT_CONTRACT_YEARS = 5
+"""Years over which a should-cost spreads mobilisation when a part states no ``contract``."""
+
+
+def transferred_risk(config: Any, option: str, part: str, length: int) -> float:
+    """Expected cost a year of the section's risks that the contract of ``part`` transfers to
+    the contractor: the transferred share of each risk of that part arising under the option
+    (on a change of provider too), and of each whole-service risk a contractor bears, shared
+    equally by the option's contracted parts; a once-only risk is spread over the contract's
+    ``length``."""
+    providers = config.options[option].part_providers()
+    today = config.options[config.business_as_usual].part_providers()
+    contracted = sum(p is Provider.CONTRACTOR for p in providers.values())
+    total = 0.0
+    for name, spec in config.risks.items():
+        risk = spec.risk(name)
+        if risk.part not in (None, part) or not risk.arises(providers, today):
+            continue
+        if risk.provider(providers) is not Provider.CONTRACTOR:
+            continue
+        share = 1.0 if risk.part == part else 1.0 / contracted
+        per_year = risk.expected_value if risk.per_year else risk.expected_value / length
+        total += per_year * risk.transferred_share * share
+    return total
+
+
+def contract_should_cost(
+    config: Any,
+    option: str,
+    part: str,
+    elements: Iterable[CostElement],
+    price: float,
+    settings: ShouldCostSettings,
+    *,
+    name: str | None = None,
+) -> ShouldCost:
+    """The should-cost of the contract of ``part`` under ``option`` (named ``name``, by default
+    "<part> contract"): the service's direct-cost ``elements``, the risks the contract
+    transfers, and its mobilisation spread over its length (term and extensions;
+    :data:`DEFAULT_CONTRACT_YEARS` if it states none), beside its year-1 ``price``."""
+    contract = getattr(config.options[option].parts()[part], "contract", None)
+    length = DEFAULT_CONTRACT_YEARS if contract is None else contract.lifecycle().length
+    return should_cost(
+        name or f"{part.replace('_', ' ')} contract",
+        elements,
+        price,
+        settings,
+        transferred_risk=transferred_risk(config, option, part, length),
+        mobilisation=0.0 if contract is None else contract.mobilisation_cost,
+        length_years=length,
+    )
 
 
 def held_assets(config: Any, name: str) -> HeldAssets | None:

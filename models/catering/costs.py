@@ -40,13 +40,11 @@ from models.appraisal import (
     Category,
     CostElement,
     CostLine,
-    Provider,
     ShouldCost,
     ShouldCostSettings,
     annual_capital_charge,
     staff_cost_per_fte,
 )
-from models.appraisal import should_cost as build_should_cost
 from models.catering.config import (
     CateringConfig,
     ContractorCustody,
@@ -63,11 +61,11 @@ from models.catering.config import (
 from models.catering.feeding import surge_windows
 from models.costing import (
     AssetSpec,
-    ContractSpec,
     StaffSpec,
     Volumes,
     asset_cost_lines,
     contract_cost_lines,
+    contract_should_cost,
     fixed_line,
     held_assets,
     levelised_cost,
@@ -538,50 +536,6 @@ def _per_fte(pay: StaffSpec) -> float:
     return staff_cost_per_fte(pay.salary, pay.shift_allowance, pay.on_costs)
 
 
-def _transferred_risk(config: CateringConfig, option: str, part: str, length: int) -> float:
-    """The expected cost a year of the section's risks that the contract of ``part`` transfers
-    to the contractor (a risk of the whole service shared equally by the contracted parts; a
-    once-only risk spread over the contract's length)."""
-    providers = config.options[option].part_providers()
-    today = config.options[config.business_as_usual].part_providers()
-    contracted = sum(p is Provider.CONTRACTOR for p in providers.values())
-    total = 0.0
-    for name, spec in config.risks.items():
-        risk = spec.risk(name)
-        if risk.part not in (None, part) or not risk.arises(providers, today):
-            continue
-        if risk.provider(providers) is not Provider.CONTRACTOR:
-            continue
-        share = 1.0 if risk.part == part else 1.0 / contracted
-        per_year = risk.expected_value if risk.per_year else risk.expected_value / length
-        total += per_year * risk.transferred_share * share
-    return total
-
-
-def _contract_should_cost(
-    config: CateringConfig,
-    option: str,
-    part: str,
-    name: str,
-    contract: ContractSpec | None,
-    elements: list[CostElement],
-    price: float,
-    settings: ShouldCostSettings,
-) -> ShouldCost:
-    """The core should-cost of one part's contract: its elements, the risks it transfers and
-    its mobilisation spread over the contract's length (five years if it states none)."""
-    length = 5 if contract is None else contract.term_years + contract.extension_years
-    return build_should_cost(
-        name,
-        elements,
-        price,
-        settings,
-        transferred_risk=_transferred_risk(config, option, part, length),
-        mobilisation=0.0 if contract is None else contract.mobilisation_cost,
-        length_years=length,
-    )
-
-
 def _restaurant_should_cost(
     config: CateringConfig,
     option: str,
@@ -626,15 +580,14 @@ def _restaurant_should_cost(
         for line in restaurant_lines(config, option, first, 1)
         if line.category is Category.CONTRACT
     )
-    sc = _contract_should_cost(
+    sc = contract_should_cost(
         config,
         option,
         "restaurants",
-        "restaurant contract",
-        provider.contract,
         elements,
         charges.values[1],
         settings,
+        name="restaurant contract",
     )
     if not provider.costs.takings_retained:
         return sc
@@ -697,15 +650,14 @@ def _feeding_should_cost(
         "feeding_meals_per_year",
         "feeding_late_meals_per_year",
     )
-    return _contract_should_cost(
+    return contract_should_cost(
         config,
         option,
         "operational_feeding",
-        "operational feeding contract",
-        provider.contract,
         elements,
         charges.values[1],
         settings,
+        name="operational feeding contract",
     )
 
 
@@ -751,15 +703,8 @@ def _custody_should_cost(
         "custody_meals_per_year",
         "custody_late_meals_per_year",
     )
-    return _contract_should_cost(
-        config,
-        option,
-        "custody",
-        "custody contract",
-        provider.contract,
-        elements,
-        charges.values[1],
-        settings,
+    return contract_should_cost(
+        config, option, "custody", elements, charges.values[1], settings, name="custody contract"
     )
 
 

@@ -37,13 +37,13 @@ from models.appraisal import (
     annual_capital_charge,
     staff_cost_per_fte,
 )
-from models.appraisal import should_cost as build_should_cost
 from models.costing import (
     AssetSpec,
     StaffSpec,
     Volumes,
     asset_cost_lines,
     contract_cost_lines,
+    contract_should_cost,
     fixed_line,
     held_assets,
     per_volume_lines,
@@ -57,7 +57,6 @@ from models.fleet.model import job_volume_metrics, labour_metric
 from models.kit.roster import build_roster
 
 __all__ = [
-    "DEFAULT_CONTRACT_YEARS",
     "REPLACEMENT",
     "SHORTFALL",
     "bays_owned",
@@ -71,7 +70,6 @@ __all__ = [
     "should_cost",
     "should_cost_elements",
     "technician_fte",
-    "transferred_risk",
     "volume_metrics",
 ]
 
@@ -81,9 +79,6 @@ REPLACEMENT = "vehicle replacement"
 SHORTFALL = "shortfall cover"
 """Name of the line of vehicles hired in for shifts short of vehicles (the force's, in every
 option)."""
-
-DEFAULT_CONTRACT_YEARS = 5
-"""Length over which a contract's mobilisation is spread when the scenario gives no lifecycle."""
 
 
 def _staffed_skills(workshop: ContractorWorkshop) -> list[str]:
@@ -426,29 +421,6 @@ def should_cost_elements(
     return elements
 
 
-def transferred_risk(config: FleetConfig, option: str, name: str, length: int) -> float:
-    """Expected cost a year of the risks the contract of workshop ``name`` transfers: the
-    transferred share of each of the section's risks that arises in that workshop under the
-    contractor, and of each whole-service risk a contractor bears (shared equally between the
-    option's contracted workshops); a once-only risk spread over the contract's length."""
-    providers = config.options[option].part_providers()
-    contracted = sum(p is Provider.CONTRACTOR for p in providers.values())
-    total = 0.0
-    for key, spec in config.risks.items():
-        risk = spec.risk(key)
-        if not risk.arises(providers) or risk.provider(providers) is not Provider.CONTRACTOR:
-            continue
-        if risk.part == name:
-            weight = 1.0
-        elif risk.part is None:
-            weight = 1.0 / contracted
-        else:
-            continue
-        transferred = risk.expected_value * risk.transferred_share * weight
-        total += transferred if risk.per_year else transferred / length
-    return total
-
-
 def contract_price(
     option: str, name: str, workshop: ContractorWorkshop, volumes: Mapping[str, float]
 ) -> float:
@@ -463,25 +435,24 @@ def should_cost(
 ) -> list[ShouldCost]:
     """The should-cost a year of every contracted workshop of ``option`` with a
     ``cost_basis``, beside its price at the same (year-1) volumes: the direct cost of
-    :func:`should_cost_elements`, the risks it transfers (:func:`transferred_risk`), the
-    mobilisation of its ``contract`` spread over the contract's length, overhead and margin
+    :func:`should_cost_elements`, the risks it transfers
+    (:func:`models.costing.transferred_risk`), the mobilisation of its ``contract`` spread
+    over the contract's length, overhead and margin
     (:func:`models.appraisal.should_cost`)."""
     year_one = _year_one(volumes)
     out = []
     for name, workshop in config.options[option].workshops.items():
         if not isinstance(workshop, ContractorWorkshop) or workshop.cost_basis is None:
             continue
-        contract = workshop.contract
-        length = DEFAULT_CONTRACT_YEARS if contract is None else contract.lifecycle().length
         out.append(
-            build_should_cost(
-                f"{name} contract",
+            contract_should_cost(
+                config,
+                option,
+                name,
                 should_cost_elements(name, workshop, year_one, settings),
                 contract_price(option, name, workshop, year_one),
                 settings,
-                transferred_risk=transferred_risk(config, option, name, length),
-                mobilisation=0.0 if contract is None else contract.mobilisation_cost,
-                length_years=length,
+                name=f"{name} contract",
             )
         )
     return out

@@ -37,7 +37,6 @@ from models.appraisal import (
     annual_capital_charge,
     income_line,
 )
-from models.appraisal import should_cost as build_should_cost
 from models.costing import AssetSpec, roster_hours_per_year
 from models.kit.roster import RosterSpec
 from models.recovery.config import (
@@ -52,7 +51,6 @@ from models.recovery.config import (
 )
 
 __all__ = [
-    "DEFAULT_CONTRACT_YEARS",
     "VOLUME_METRICS",
     "cost_lines",
     "examiner_fte",
@@ -84,9 +82,6 @@ HELD_TRUCKS = "recovery_trucks"
 HELD_POUND_PLANT = "pound_equipment"
 HELD_BAYS = "examination_bays"
 """Names of the section's ``existing_assets`` the in-house asset lines keep and replace."""
-
-DEFAULT_CONTRACT_YEARS = 5
-"""Years over which a should-cost spreads mobilisation when a part states no ``contract``."""
 
 
 def volume_metrics(config: RecoveryConfig, option: str) -> tuple[str, ...]:
@@ -564,21 +559,6 @@ _ELEMENTS: Mapping[str, Elements] = {
 }
 
 
-def _transferred_risk(config: RecoveryConfig, option: str, part: str, length: int) -> float:
-    """Expected cost a year of the section's risks of ``part`` that the contract transfers: the
-    transferred share of each risk that arises under the contractor (a once-only risk spread
-    over the contract's length). Whole-service risks are priced into no single contract."""
-    providers = config.options[option].part_providers()
-    total = 0.0
-    for name, spec in config.risks.items():
-        risk = spec.risk(name)
-        if risk.part != part or not risk.arises(providers):
-            continue
-        transferred = risk.expected_value * (1.0 - risk.retained_share(providers))
-        total += transferred if risk.per_year else transferred / length
-    return total
-
-
 def _contract_price(
     config: RecoveryConfig, option: str, part: str, volumes: Mapping[str, float]
 ) -> float:
@@ -608,17 +588,14 @@ def should_cost(
         terms = _in_house_terms(config, part)
         if provided.provider != "contractor" or terms is None:
             continue
-        contract = provided.contract
-        length = DEFAULT_CONTRACT_YEARS if contract is None else contract.lifecycle().length
         out.append(
-            build_should_cost(
-                f"{part} contract",
+            costing.contract_should_cost(
+                config,
+                option,
+                part,
                 _ELEMENTS[part](provided, terms, year_one, settings),
                 _contract_price(config, option, part, year_one),
                 settings,
-                transferred_risk=_transferred_risk(config, option, part, length),
-                mobilisation=0.0 if contract is None else contract.mobilisation_cost,
-                length_years=length,
             )
         )
     return out

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from models.appraisal import Category, Provider, ShouldCostSettings, economic_lines
+from models.costing import transferred_risk
 from models.fleet.config import ContractorWorkshop, FleetConfig
 from models.fleet.costs import (
     REPLACEMENT,
@@ -18,7 +19,6 @@ from models.fleet.costs import (
     cost_lines,
     should_cost,
     should_cost_elements,
-    transferred_risk,
     volume_metrics,
 )
 from models.fleet.model import labour_metric
@@ -84,16 +84,15 @@ def test_the_in_house_option_buys_the_kit_the_contractor_holds_today(
     assert not any(line.category is Category.DISPOSAL for line in lines.values())
 
 
+def _holding_kit(mapping: dict[str, Any]) -> FleetConfig:
+    """The section with 60 sets of workshop kit held by the force (4 years of life left)."""
+    held = {"part": "force", "units": 60, "remaining_life_years": 4}
+    mapping["existing_assets"] = {"force_equipment": {**held, "disposal_value_per_unit": 5000}}
+    return FleetConfig.model_validate(mapping)
+
+
 def test_kit_the_force_holds_is_kept_and_replaced_when_due(mapping: dict[str, Any]) -> None:
-    mapping["existing_assets"] = {
-        "force_equipment": {
-            "part": "force",
-            "units": 60,
-            "remaining_life_years": 4,
-            "disposal_value_per_unit": 5000,
-        }
-    }
-    config = FleetConfig.model_validate(mapping)
+    config = _holding_kit(mapping)
     line = _lines(config, "in_house")["force equipment"]
     # 40 of the 100 bays' kit bought in year 0 (their replacement would fall in the final
     # year, so is not bought); the 60 sets held are replaced in year 4, when their life ends
@@ -105,15 +104,7 @@ def test_kit_the_force_holds_is_kept_and_replaced_when_due(mapping: dict[str, An
 
 
 def test_an_option_without_the_held_kits_workshop_sells_it(mapping: dict[str, Any]) -> None:
-    mapping["existing_assets"] = {
-        "force_equipment": {
-            "part": "force",
-            "units": 60,
-            "remaining_life_years": 4,
-            "disposal_value_per_unit": 5000,
-        }
-    }
-    config = FleetConfig.model_validate(mapping)
+    config = _holding_kit(mapping)
     disposal = _lines(config, "outsourced")["force equipment disposal"]
     assert disposal.values[1] == pytest.approx(-60 * 5000)
 
