@@ -19,10 +19,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 __all__ = [
     "Interval",
@@ -67,6 +67,14 @@ class PrecisionNotReached(ValueError):
         self.estimate = estimate
 
 
+def _stats() -> Any:
+    """``scipy.stats``, imported when first needed: it is slow to import (about a second),
+    and reading or checking a scenario never needs it."""
+    from scipy import stats
+
+    return stats
+
+
 def _finite_array(values: Iterable[float], what: str = "values") -> np.ndarray:
     array = np.asarray(list(values) if not isinstance(values, np.ndarray) else values, float)
     if array.ndim != 1:
@@ -77,7 +85,7 @@ def _finite_array(values: Iterable[float], what: str = "values") -> np.ndarray:
 
 
 def _t_half_width(sd: float, n: int, level: float) -> float:
-    return float(stats.t.ppf(0.5 + level / 2, n - 1) * sd / math.sqrt(n))
+    return float(_stats().t.ppf(0.5 + level / 2, n - 1) * sd / math.sqrt(n))
 
 
 def _check_level(level: float) -> None:
@@ -104,13 +112,13 @@ def proportion_interval(successes: int, trials: int, level: float = 0.95) -> Int
 
     Exact rather than normal-approximate because it is used for a handful of trials (the
     coverage of a few experiments), where the normal interval leaves [0, 1]. Source:
-    Clopper and Pearson (1934), as ``scipy.stats.binomtest(...).proportion_ci('exact')``.
+    Clopper and Pearson (1934), as ``scipy._stats().binomtest(...).proportion_ci('exact')``.
     """
     _check_level(level)
     if trials < 1 or not 0 <= successes <= trials:
         raise ValueError(f"need 0 <= successes <= trials, trials >= 1 ({successes}/{trials})")
     share = successes / trials
-    ci = stats.binomtest(successes, trials).proportion_ci(confidence_level=level, method="exact")
+    ci = _stats().binomtest(successes, trials).proportion_ci(confidence_level=level, method="exact")
     half = max(share - ci.low, ci.high - share)
     return Interval(share, float(ci.low), float(ci.high), float(half), trials, level)
 
@@ -240,7 +248,7 @@ def replications_needed(
     mean = float(array.mean())
     if mean == 0:
         raise PrecisionNotReached("the mean is 0: no relative precision can be reached", -1)
-    t = float(stats.t.ppf(0.5 + level / 2, total - 1))
+    t = float(_stats().t.ppf(0.5 + level / 2, total - 1))
     estimate = math.ceil((t * float(array.std(ddof=1)) / (target * abs(mean))) ** 2)
     raise PrecisionNotReached(
         f"{total} replications do not reach and keep a relative half-width of {target:.3g} "
@@ -260,7 +268,7 @@ def _running_relative_half_widths(array: np.ndarray, level: float) -> np.ndarray
     out = np.full(array.size, np.inf)
     k = m[1:]
     variance = np.maximum(squares[1:] - total[1:] ** 2 / k, 0.0) / (k - 1)
-    half = stats.t.ppf(0.5 + level / 2, k - 1) * np.sqrt(variance / k)
+    half = _stats().t.ppf(0.5 + level / 2, k - 1) * np.sqrt(variance / k)
     with np.errstate(divide="ignore", invalid="ignore"):
         relative = np.where(half == 0, 0.0, half / np.abs(means[1:]))
     out[1:] = relative

@@ -19,9 +19,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from models.kit.numbers import whole_number
 
@@ -41,6 +41,13 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- input checks
+
+
+def _poisson() -> Any:
+    """``scipy.stats.poisson``, imported when first needed (scipy.stats is slow to import)."""
+    from scipy.stats import poisson
+
+    return poisson
 
 
 def _count(label: str, value: int) -> int:
@@ -306,17 +313,17 @@ class MGInfinity:
 
     def pmf(self, k: int) -> float:
         """P(N = k)."""
-        return float(stats.poisson.pmf(k, self.mean))
+        return float(_poisson().pmf(k, self.mean))
 
     def cdf(self, k: int) -> float:
         """P(N <= k)."""
-        return float(stats.poisson.cdf(k, self.mean))
+        return float(_poisson().cdf(k, self.mean))
 
     def quantile(self, q: float) -> int:
         """Smallest k with P(N <= k) >= q (e.g. spaces needed 95 % of the time)."""
         if not 0 <= q < 1:
             raise ValueError(f"q must be in [0, 1), got {q!r}")
-        return int(stats.poisson.ppf(q, self.mean))
+        return int(_poisson().ppf(q, self.mean))
 
 
 def mg_infinity(arrival_rate: float, mean_service: float) -> MGInfinity:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
-from scipy import integrate, stats
 
 from models.kit.distributions import (
     Empirical,
@@ -35,8 +35,11 @@ __all__ = [
 HOURS_PER_YEAR = 365.0 * 24.0
 
 
-def _frozen(spec: object) -> stats.rv_continuous | None:
-    """The scipy distribution of a continuous spec (None for fixed and empirical)."""
+def _frozen(spec: object) -> Any:
+    """The scipy distribution of a continuous spec (None for fixed and empirical); scipy.stats
+    is imported here, when first needed, as it is slow to import."""
+    from scipy import stats
+
     if isinstance(spec, Exponential):
         return stats.expon(scale=spec.mean)
     if isinstance(spec, Lognormal) and spec.sd > 0:
@@ -67,6 +70,8 @@ def expected_capped_mean(spec: object, cap: float) -> float:
     if math.isinf(cap):
         return float(dist.mean())
     # E[min(X, c)] = integral of the survival function from 0 to c
+    from scipy import integrate
+
     value, _ = integrate.quad(dist.sf, 0.0, cap, limit=200)
     return float(value)
 
