@@ -8,7 +8,14 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from models.appraisal import Category, appraise, asset_lines, disposal_line, present_value
+from models.appraisal import (
+    Category,
+    CostLine,
+    appraise,
+    asset_lines,
+    disposal_line,
+    present_value,
+)
 from models.costing import AssetSpec, HeldAssets, as_provider, asset_cost_lines, option_lines
 from tests.appraisal.lines import PERIOD, outsourcing_bias
 
@@ -20,20 +27,25 @@ def _years(line) -> dict[int, float]:
     return {year: value for year, value in enumerate(line.values) if value}
 
 
-def test_held_units_are_not_bought_but_replaced_when_their_life_runs_out() -> None:
-    # 10 trucks held with 4 years left: none bought in year 0; all 10 replaced in year 4
-    # (700k); the next replacement (year 11) is after the period, so at year 10 the year-4
-    # trucks have 4 + 7 - 10 = 1 of 7 years left: residual 700k x 1/7 = 100k
-    purchases, residual = asset_lines(
+def _ten_held_with_four_years_left(units: int) -> tuple[CostLine, CostLine]:
+    """Purchases and residual value of ``units`` trucks of which 10 are held, 4 years left."""
+    return asset_lines(
         "in_house",
         "trucks",
         unit_cost=TRUCK,
-        units=10,
+        units=units,
         life_years=LIFE,
         period_years=PERIOD,
         held=10,
         remaining_life_years=4,
     )
+
+
+def test_held_units_are_not_bought_but_replaced_when_their_life_runs_out() -> None:
+    # 10 trucks held with 4 years left: none bought in year 0; all 10 replaced in year 4
+    # (700k); the next replacement (year 11) is after the period, so at year 10 the year-4
+    # trucks have 4 + 7 - 10 = 1 of 7 years left: residual 700k x 1/7 = 100k
+    purchases, residual = _ten_held_with_four_years_left(units=10)
     assert _years(purchases) == {4: pytest.approx(700_000)}
     assert _years(residual) == {PERIOD: pytest.approx(-100_000)}
 
@@ -42,16 +54,7 @@ def test_units_beyond_those_held_are_bought_new() -> None:
     # 12 trucks needed, 10 held with 4 years left: 2 bought in year 0 (140k) and again in
     # year 7 (140k, residual 140k x 4/7 = 80k); the 10 held replaced in year 4 (700k,
     # residual 100k): residual 180k in all
-    purchases, residual = asset_lines(
-        "in_house",
-        "trucks",
-        unit_cost=TRUCK,
-        units=12,
-        life_years=LIFE,
-        period_years=PERIOD,
-        held=10,
-        remaining_life_years=4,
-    )
+    purchases, residual = _ten_held_with_four_years_left(units=12)
     assert _years(purchases) == {
         0: pytest.approx(140_000),
         4: pytest.approx(700_000),

@@ -408,3 +408,35 @@ def test_each_verdict_is_explained(price: float, verdict: str) -> None:
     assert summary.loc[0, "Verdict"] == verdict
     text = economic_case.verdict_text("contracted", cost, LABELS, 0.10)
     assert f"verdict: {verdict}, {economic_case.VERDICTS[verdict]}" in text
+
+
+def test_contracts_at_their_should_cost_move_the_difference_by_hand() -> None:
+    """The contract (900k a year, years 1-3) is priced at its should-cost: direct 800k +
+    overhead 10 % (80k) + transferred risk 15k + margin 7 % x 895k (62.65k) = 957.65k a year,
+    so the option costs 57.65k a year more, uplifted 20.5 % and discounted over three years
+    (annuity at 3.5 %: 2.801637): 57.65k x 1.205 x 2.801637 = 194,624 more than stated."""
+    result = _comparison()
+
+    def priced(config: Any, option: str, volumes: Any, settings: ShouldCostSettings) -> list:
+        if option != "contracted":
+            return []
+        elements = [CostElement("staff", 800e3, "20 FTE on transferred terms")]
+        return [should_cost("contract", elements, 0.9e6, settings, transferred_risk=15e3)]
+
+    result = replace(result, service=replace_namespace(result.service, should_cost=priced))
+    (cost,) = result.should_costs()
+    assert cost.total == pytest.approx(957_650.0)
+    table = result.at_should_cost().set_index("option")
+    annuity = sum(1.035**-t for t in (1, 2, 3))
+    assert annuity == pytest.approx(2.801637, abs=1e-6)
+    moved = (
+        table.loc["contracted", "difference_at_should_cost"] - table.loc["contracted", "difference"]
+    )
+    assert moved == pytest.approx(57_650.0 * 1.205 * annuity)
+    assert moved == pytest.approx(194_624, abs=1)
+    assert table.loc["today", "pv_at_should_cost"] == table.loc["today", "pv"]
+
+
+def replace_namespace(namespace: SimpleNamespace, **changes: Any) -> SimpleNamespace:
+    """A copy of ``namespace`` with ``changes``."""
+    return SimpleNamespace(**{**vars(namespace), **changes})
