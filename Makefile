@@ -19,7 +19,7 @@ reports: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check models workbook tests benchmarks
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check models workbook tests benchmarks
