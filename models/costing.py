@@ -26,6 +26,7 @@ from models.appraisal import (
     ShouldCost,
     ShouldCostSettings,
     activity_line,
+    annual_capital_charge,
     asset_lines,
     client_function_line,
     contract_lines,
@@ -62,6 +63,7 @@ __all__ = [
     "annual_recurring_cost",
     "as_provider",
     "asset_cost_lines",
+    "capital_charge",
     "client_and_transition_lines",
     "contract_cost_lines",
     "contract_should_cost",
@@ -77,6 +79,7 @@ __all__ = [
     "staff_cost_lines",
     "transferred_risk",
     "volume",
+    "year_one_pay",
 ]
 
 DAYS_PER_YEAR = 365.0
@@ -387,6 +390,18 @@ def option_lines(config: Any, option: str, period_years: int) -> list[CostLine]:
     today = config.options[config.business_as_usual].part_providers()
     lines.extend(risk_lines(option, risks, providers, period_years, today))
     return lines
+
+
+def year_one_pay(fte: float, pay: StaffSpec) -> float:
+    """What ``fte`` staff on ``pay`` cost in year 1 (the staff line's year 1, real growth
+    included): a should-cost's labour on transferred (TUPE) terms."""
+    return staff_cost_line("should-cost", "staff", fte=fte, pay=pay, period_years=1).values[1]
+
+
+def capital_charge(units: float, asset: AssetSpec, settings: ShouldCostSettings) -> float:
+    """``units`` of ``asset`` at their equivalent annual cost at a contractor's cost of capital
+    (:func:`models.appraisal.annual_capital_charge`)."""
+    return units * annual_capital_charge(asset.unit_cost, asset.life_years, settings.capital_rate)
 
 
 DEFAULT_CONTRACT_YEARS = 5

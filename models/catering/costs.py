@@ -43,7 +43,6 @@ from models.appraisal import (
     ShouldCost,
     ShouldCostSettings,
     annual_capital_charge,
-    staff_cost_per_fte,
 )
 from models.catering.config import (
     CateringConfig,
@@ -61,7 +60,6 @@ from models.catering.config import (
 from models.catering.feeding import surge_windows
 from models.costing import (
     AssetSpec,
-    StaffSpec,
     Volumes,
     asset_cost_lines,
     contract_cost_lines,
@@ -72,6 +70,7 @@ from models.costing import (
     per_volume_lines,
     roster_fte,
     staff_cost_lines,
+    year_one_pay,
 )
 from models.costing import volume as _volume
 from models.kit.roster import build_roster
@@ -532,10 +531,6 @@ def _reference(config: CateringConfig, part: str, kind: type[Part]) -> Part | No
     return None
 
 
-def _per_fte(pay: StaffSpec) -> float:
-    return staff_cost_per_fte(pay.salary, pay.shift_allowance, pay.on_costs)
-
-
 def _restaurant_should_cost(
     config: CateringConfig,
     option: str,
@@ -556,12 +551,12 @@ def _restaurant_should_cost(
     elements = [
         CostElement(
             "counter and till staff",
-            counter_fte * _per_fte(terms.server),
+            year_one_pay(counter_fte, terms.server),
             f"{counter_fte:.1f} FTE from the contract's rosters, on the force's pay (TUPE)",
         ),
         CostElement(
             "kitchen staff",
-            kitchen_fte * _per_fte(terms.kitchen),
+            year_one_pay(kitchen_fte, terms.kitchen),
             f"{kitchen_fte:.1f} FTE, the force's staff per site and pay (TUPE)",
         ),
         CostElement(
@@ -617,8 +612,8 @@ def _feeding_should_cost(
     rate = settings.capital_rate
     meals, trips = first["feeding_meals_per_year"], first["feeding_trips_per_year"]
     elements = [
-        CostElement("cooks", cooks * _per_fte(terms.cook), f"{cooks:.1f} FTE (TUPE pay)"),
-        CostElement("drivers", drivers * _per_fte(terms.driver), f"{drivers:.1f} FTE"),
+        CostElement("cooks", year_one_pay(cooks, terms.cook), f"{cooks:.1f} FTE (TUPE pay)"),
+        CostElement("drivers", year_one_pay(drivers, terms.driver), f"{drivers:.1f} FTE"),
         CostElement(
             "event staff",
             called_in * terms.event_cost_per_staff_hour,

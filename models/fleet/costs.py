@@ -34,14 +34,11 @@ from models.appraisal import (
     Provider,
     ShouldCost,
     ShouldCostSettings,
-    annual_capital_charge,
-    staff_cost_per_fte,
 )
 from models.costing import (
-    AssetSpec,
-    StaffSpec,
     Volumes,
     asset_cost_lines,
+    capital_charge,
     contract_cost_lines,
     contract_should_cost,
     fixed_line,
@@ -51,6 +48,7 @@ from models.costing import (
     roster_hours_per_year,
     staff_cost_lines,
     volume,
+    year_one_pay,
 )
 from models.fleet.config import ContractorWorkshop, FleetConfig, InHouseWorkshop
 from models.fleet.model import job_volume_metrics, labour_metric
@@ -307,17 +305,6 @@ def _year_one(volumes: Volumes) -> dict[str, float]:
     return out
 
 
-def _pay(fte: float, pay: StaffSpec) -> float:
-    """Year-1 cost of ``fte`` staff on ``pay``."""
-    per_fte = staff_cost_per_fte(pay.salary, pay.shift_allowance, pay.on_costs)
-    return fte * per_fte * (1.0 + pay.real_growth)
-
-
-def _capital(units: float, asset: AssetSpec, settings: ShouldCostSettings) -> float:
-    """``units`` assets at their equivalent annual cost at the contractor's cost of capital."""
-    return units * annual_capital_charge(asset.unit_cost, asset.life_years, settings.capital_rate)
-
-
 def _technician_fte(
     name: str, workshop: ContractorWorkshop, volumes: Mapping[str, float], hours_per_fte: float
 ) -> dict[str, tuple[float, float, float]]:
@@ -368,7 +355,7 @@ def should_cost_elements(
     elements = [
         CostElement(
             f"{skill} technicians",
-            _pay(fte, basis.technician),
+            year_one_pay(fte, basis.technician),
             f"{hours:,.0f} h a year of the force's jobs at {used:.0%} utilisation: "
             f"{fte:.1f} FTE on the force's pay (TUPE terms)",
         )
@@ -379,7 +366,7 @@ def should_cost_elements(
         elements.append(
             CostElement(
                 "mobile unit crews",
-                _pay(crews, basis.technician),
+                year_one_pay(crews, basis.technician),
                 f"{crews:.1f} FTE for the mobile units' roster, the force's alone",
             )
         )
@@ -402,7 +389,7 @@ def should_cost_elements(
         elements.append(
             CostElement(
                 "bays' kit",
-                _capital(bays * share, basis.equipment, settings),
+                capital_charge(bays * share, basis.equipment, settings),
                 f"{bays} bays x {share:.0%} at an annual capital charge over "
                 f"{basis.equipment.life_years} years",
             )
@@ -413,7 +400,7 @@ def should_cost_elements(
         elements.append(
             CostElement(
                 "mobile vans",
-                _capital(vans, basis.mobile_vans, settings),
+                capital_charge(vans, basis.mobile_vans, settings),
                 f"{vans} vans incl. spares at an annual capital charge over "
                 f"{basis.mobile_vans.life_years} years",
             )

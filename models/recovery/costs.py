@@ -34,7 +34,6 @@ from models.appraisal import (
     ShouldCost,
     ShouldCostSettings,
     activity_line,
-    annual_capital_charge,
     income_line,
 )
 from models.costing import AssetSpec, roster_hours_per_year
@@ -404,17 +403,6 @@ def _in_house_terms(config: RecoveryConfig, part: str) -> Any | None:
     return None
 
 
-def _pay(fte: float, pay: costing.StaffSpec) -> float:
-    """Year-1 cost of ``fte`` staff on ``pay`` (the staff line's year 1)."""
-    line = costing.staff_cost_line("should-cost", "staff", fte=fte, pay=pay, period_years=1)
-    return line.values[1]
-
-
-def _capital(units: float, asset: AssetSpec, settings: ShouldCostSettings) -> float:
-    """``units`` assets at their equivalent annual cost at the contractor's cost of capital."""
-    return units * annual_capital_charge(asset.unit_cost, asset.life_years, settings.capital_rate)
-
-
 def _recovery_elements(
     contract: ContractorRecovery,
     terms: InHouseRecovery,
@@ -435,13 +423,13 @@ def _recovery_elements(
     return [
         CostElement(
             "recovery crews",
-            _pay(fte * share, costs.crew),
+            costing.year_one_pay(fte * share, costs.crew),
             f"{hours:,.0f} truck-hours a year on the operators' rosters, {share:.0%} for the "
             f"force: {fte * share:.1f} FTE on in-house pay (TUPE terms)",
         ),
         CostElement(
             "recovery trucks",
-            _capital(trucks, costs.trucks, settings),
+            costing.capital_charge(trucks, costs.trucks, settings),
             f"{trucks:.1f} trucks (the force's share of the peak plus spares) at an annual "
             f"capital charge over {costs.trucks.life_years} years",
         ),
@@ -473,7 +461,7 @@ def _storage_elements(
     elements = [
         CostElement(
             "pound staff",
-            _pay(costs.fte * scale, costs.staff),
+            costing.year_one_pay(costs.fte * scale, costs.staff),
             f"{costs.fte * scale:.1f} FTE for {sites} sites, on in-house pay (TUPE terms)",
         ),
         CostElement(
@@ -506,7 +494,7 @@ def _storage_elements(
         elements.append(
             CostElement(
                 "handling plant",
-                _capital(units, costs.equipment, settings),
+                costing.capital_charge(units, costs.equipment, settings),
                 f"{units:g} units at an annual capital charge over "
                 f"{costs.equipment.life_years} years",
             )
@@ -529,7 +517,7 @@ def _examination_elements(
     elements = [
         CostElement(
             "vehicle examiners",
-            _pay(fte, costs.examiner),
+            costing.year_one_pay(fte, costs.examiner),
             f"{fte:.1f} FTE from the contract's roster, on in-house pay (TUPE terms)",
         ),
         CostElement(
@@ -543,7 +531,7 @@ def _examination_elements(
         elements.append(
             CostElement(
                 "examination bays",
-                _capital(contract.bays, costs.bay_equipment, settings),
+                costing.capital_charge(contract.bays, costs.bay_equipment, settings),
                 f"{contract.bays} bays' fit-out at an annual capital charge over "
                 f"{costs.bay_equipment.life_years} years",
             )
