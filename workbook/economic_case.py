@@ -24,7 +24,7 @@ from models.appraisal import (
     OptimismBias,
     ShouldCost,
     cash_by_year,
-    discount_factors,
+    present_value,
 )
 from models.comparison import OptionComparison
 from workbook import display, narrative, tables
@@ -49,7 +49,6 @@ __all__ = [
     "risk_table",
     "should_cost",
     "should_cost_summary",
-    "should_costs_by_option",
     "switch_text",
     "uplift_table",
     "verdict_text",
@@ -244,12 +243,11 @@ def rests_on(ctx: Any, result: OptionComparison) -> None:
 def _transfers_left_out(result: OptionComparison) -> dict[str, float]:
     """Present value of the transfers each option's lines carry (left out of the economic
     case), at the mean volumes."""
-    years = result.inputs.period_years
-    factors = discount_factors(years, result.inputs.schedule)
+    years, schedule = result.inputs.period_years, result.inputs.schedule
     out = dict.fromkeys(result.costs["option"], 0.0)
     for line in result.lines:
         if line.transfer and line.option in out:
-            out[line.option] += float(np.dot(line.array(years), factors))
+            out[line.option] += present_value(line.array(years), schedule)
     return out
 
 
@@ -665,11 +663,6 @@ def financial_case(ctx: Any, result: OptionComparison) -> None:
 # ----------------------------------------------------------------------------- should-cost
 
 
-def should_costs_by_option(result: OptionComparison) -> list[tuple[str, ShouldCost]]:
-    """Each option's contracts with their should-cost, at the mean volumes."""
-    return [(cost.option, cost) for cost in result.should_costs()]
-
-
 VERDICTS = {
     "cheap": "below what it would cost a contractor to run: a risk of failure, or of claims "
     "and price rises later",
@@ -680,33 +673,34 @@ VERDICTS = {
 }
 
 
-def verdict_text(option: str, cost: ShouldCost, labels: Labels, tolerance: float) -> str:
+def verdict_text(cost: ShouldCost, labels: Labels, tolerance: float) -> str:
     """The sentence under a contract's build-up: the assumed price as a multiple of the
     should-cost, and the verdict with what it means."""
     verdict = cost.verdict(tolerance)
     name = _words(cost.contract)
     ratio = MISSING if not math.isfinite(cost.ratio) else f"{cost.ratio:.2f}"
     return (
-        f"{name[:1].upper()}{name[1:]} under {_label(labels, option)}: the price the "
+        f"{name[:1].upper()}{name[1:]} under {_label(labels, cost.option)}: the price the "
         f"scenario assumes, {_pounds(cost.price)} a year, is {ratio} times the should-cost of "
         f"{_pounds(cost.total)}; verdict: {verdict}, {VERDICTS.get(verdict, '')}."
     )
 
 
 def should_cost_summary(
-    costs: Sequence[tuple[str, ShouldCost]], labels: Labels, tolerance: float
+    costs: Sequence[ShouldCost], labels: Labels, tolerance: float
 ) -> pd.DataFrame:
-    """One row per contract: its should-cost, the assumed price, their ratio and the verdict."""
+    """One row per contract: its option, should-cost, the assumed price, their ratio and the
+    verdict."""
     return pd.DataFrame(
         {
-            "Option": [_label(labels, o) for o, _ in costs],
-            "Contract": [_words(c.contract) for _, c in costs],
-            "Should-cost a year": [_pounds(c.total) for _, c in costs],
-            "Assumed price a year": [_pounds(c.price) for _, c in costs],
+            "Option": [_label(labels, c.option) for c in costs],
+            "Contract": [_words(c.contract) for c in costs],
+            "Should-cost a year": [_pounds(c.total) for c in costs],
+            "Assumed price a year": [_pounds(c.price) for c in costs],
             "Price / should-cost": [
-                f"{c.ratio:.2f}" if math.isfinite(c.ratio) else MISSING for _, c in costs
+                f"{c.ratio:.2f}" if math.isfinite(c.ratio) else MISSING for c in costs
             ],
-            "Verdict": [c.verdict(tolerance) for _, c in costs],
+            "Verdict": [c.verdict(tolerance) for c in costs],
         }
     )
 
@@ -740,7 +734,7 @@ def _should_cost_text(result: OptionComparison) -> str:
 def should_cost(ctx: Any, result: OptionComparison) -> None:
     """Each contract's should-cost build-up beside the price the scenario assumes, the ratio
     and the verdict (cheap, plausible, rich)."""
-    costs = should_costs_by_option(result)
+    costs = result.should_costs()
     if not costs:
         service = result.service
         modelled = service is not None and getattr(service, "should_cost", None) is not None
@@ -759,10 +753,11 @@ def should_cost(ctx: Any, result: OptionComparison) -> None:
             "Should-cost against the assumed price, each contract (base-year prices)",
         ),
     ]
-    for option, cost in costs:
-        caption = f"Should-cost of the {_words(cost.contract)} under {_label(ctx.labels, option)}"
+    for cost in costs:
+        option = _label(ctx.labels, cost.option)
+        caption = f"Should-cost of the {_words(cost.contract)} under {option}"
         shown += [
             display.table(_build_up(cost), caption),
-            display.paragraph(verdict_text(option, cost, ctx.labels, tolerance)),
+            display.paragraph(verdict_text(cost, ctx.labels, tolerance)),
         ]
     display.display_all(*shown)

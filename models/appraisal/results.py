@@ -96,9 +96,9 @@ class Appraisal:
 
     ``cash_flows`` is tidy, one row per option, line (transfers left out) and year ``0 ..
     period_years``, columns: ``option, line, category, provider, year, calendar_year`` (when a
-    base year is given), ``value`` (real
-    cost before optimism bias), ``optimism_bias`` (the uplift amount), ``total`` (value + uplift),
-    ``discount_factor`` and ``discounted`` (total x factor). The present value of costs of an
+    base year is given), ``value`` (real cost before optimism bias), ``optimism_bias`` (the
+    uplift amount), ``total`` (value + uplift), ``discount_factor`` and ``discounted`` (total x
+    factor). The present value of costs of an
     option is the sum of its ``discounted`` column.
     """
 

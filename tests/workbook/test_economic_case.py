@@ -326,9 +326,7 @@ def test_should_cost_build_up_ratio_and_verdict(ctx, result, shown) -> None:
     # 800k direct + 80k overhead + 15k risk, + 7 % margin on 895k = 957.65k; 900k / 957.65k.
     assert f"desk {HOSTILE} under Contracted <b>" in text
     assert "is 0.94 times the should-cost of £958k; verdict: plausible" in text
-    summary = economic_case.should_cost_summary(
-        economic_case.should_costs_by_option(result), LABELS, 0.10
-    )
+    summary = economic_case.should_cost_summary(result.should_costs(), LABELS, 0.10)
     assert summary.iloc[0].tolist() == [
         "Contracted <b>", f"desk {HOSTILE}", "£958k", "£900k", "0.94", "plausible"
     ]  # fmt: skip
@@ -404,9 +402,10 @@ def test_the_largest_risk_says_what_the_contract_transfers(result) -> None:
 def test_each_verdict_is_explained(price: float, verdict: str) -> None:
     elements = [CostElement("staff", 800e3)]
     cost = should_cost("desk", elements, price, ShouldCostSettings(), transferred_risk=15e3)
-    summary = economic_case.should_cost_summary([("contracted", cost)], LABELS, 0.10)
+    cost = replace(cost, option="contracted")
+    summary = economic_case.should_cost_summary([cost], LABELS, 0.10)
     assert summary.loc[0, "Verdict"] == verdict
-    text = economic_case.verdict_text("contracted", cost, LABELS, 0.10)
+    text = economic_case.verdict_text(cost, LABELS, 0.10)
     assert f"verdict: {verdict}, {economic_case.VERDICTS[verdict]}" in text
 
 
