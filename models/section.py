@@ -9,7 +9,8 @@ shares adding up) are stated once. Nothing here imports :mod:`models.scenario`.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Self
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -74,6 +75,21 @@ class ServiceSection(SectionModel):
     risks: dict[Annotated[str, Field(min_length=1, max_length=80)], RiskSpec] = {}
     """The priced risks of the service, by name (:mod:`models.appraisal.risks`)."""
 
+    cost_keys: ClassVar[frozenset[str]] = frozenset(
+        {"costs", "contract", "cost_basis", "client_function", "transition"}
+        | {"existing_assets", "risks"}
+    )
+    """Keys whose values only the cost lines read, never the simulation: a change below one of
+    them keeps the simulated volumes (the result cache keeps its entries, and the uncertainty
+    study re-prices stored volumes instead of re-simulating). A service adds its own
+    (``cost_keys = ServiceSection.cost_keys | {...}``); ``tests/contract`` proves, for every
+    service, that perturbing them leaves every simulated metric unchanged."""
+
+    def simulation_identity(self) -> dict[str, Any]:
+        """The section as the simulation sees it: dumped, with every key in :attr:`cost_keys`
+        left out (what determines the simulated volumes, for the result cache)."""
+        return _without(self.model_dump(mode="json"), self.cost_keys)
+
     @property
     def demand_growth(self) -> float:
         """Compound change of demand a year (``0.01`` = 1 % a year)."""
@@ -113,3 +129,12 @@ class ServiceSection(SectionModel):
                     (*where, "part"),
                     f"no part {part!r} in the options (parts: {', '.join(sorted(parts))})",
                 )
+
+
+def _without(value: Any, keys: frozenset[str]) -> Any:
+    """``value`` (a dumped section) with every mapping entry named in ``keys`` removed."""
+    if isinstance(value, Mapping):
+        return {k: _without(v, keys) for k, v in value.items() if k not in keys}
+    if isinstance(value, list):
+        return [_without(v, keys) for v in value]
+    return value

@@ -19,10 +19,15 @@ def _parse(requirement: str) -> tuple[str, str]:
     return name.lower().replace("_", "-"), spec.replace(" ", "")
 
 
+PIP_ONLY = frozenset({"prim"})
+"""Requirements with no conda-forge package: ``pip install -e .[dev]`` in the environment file
+installs them from pyproject.toml."""
+
+
 def _pyproject() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     requirements = project["dependencies"] + project["optional-dependencies"]["dev"]
-    return dict(_parse(r) for r in requirements)
+    return {k: v for k, v in (_parse(r) for r in requirements) if k not in PIP_ONLY}
 
 
 def _conda() -> dict[str, str]:

@@ -9,7 +9,6 @@ Optimism bias is never stored on a line (see :mod:`models.appraisal.optimism_bia
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -106,9 +105,10 @@ class CostLine:
             raise ValueError(
                 f"{self.option}/{self.name}: unknown category {self.category!r} ({known})"
             ) from None
-        values = tuple(float(v) for v in np.asarray(self.values, dtype=float).ravel())
-        if not all(math.isfinite(v) for v in values):
+        array = np.asarray(self.values, dtype=float).ravel()
+        if not np.isfinite(array).all():
             raise ValueError(f"{self.option}/{self.name}: values must be finite")
+        values = tuple(array.tolist())
         if category in CREDIT_CATEGORIES and any(v > 0 for v in values):
             raise ValueError(
                 f"{self.option}/{self.name}: {category.value} is a receipt, so its values must be "

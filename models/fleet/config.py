@@ -29,7 +29,7 @@ road* (a vehicle in the workshop does not fail again).
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -326,6 +326,9 @@ class OptionSpec(OptionBase):
 
 class FleetConfig(ServiceSection, _Model):
     """The ``fleet:`` section of a scenario."""
+
+    cost_keys: ClassVar[frozenset[str]] = ServiceSection.cost_keys | {"replacement", "shortfall"}
+    """Vehicle replacement and the price of a shortfall are priced, never simulated."""
 
     vehicles: Annotated[dict[Name, VehicleClassSpec], Field(min_length=1)]
     size_change_per_year: Growth = 0.0

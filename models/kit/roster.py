@@ -16,6 +16,7 @@ the order ``simpy.Resource`` / ``simpy.PriorityResource`` would.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import math
@@ -482,17 +483,23 @@ list of shifts."""
 
 
 def build_roster(spec: int | Sequence[ShiftSpec]) -> Roster:
-    """The :class:`Roster` for a roster spec (an int: that many round the clock)."""
+    """The :class:`Roster` for a roster spec (an int: that many round the clock). Rosters are
+    immutable, so one is built once per distinct spec and shared (cost lines ask for the same
+    rosters at every replication and uncertainty sample)."""
     if isinstance(spec, int):
-        return Roster.constant(spec)
+        return _roster_of(spec)
+    return _roster_of(tuple((s.start, s.end, s.capacity, s.days) for s in spec))
+
+
+@functools.lru_cache(maxsize=4096)
+def _roster_of(
+    shifts: int | tuple[tuple[float, float, int, tuple[int, ...] | None], ...],
+) -> Roster:
+    if isinstance(shifts, int):
+        return Roster.constant(shifts)
     return Roster(
         [
-            Shift(
-                shift.start,
-                shift.end,
-                shift.capacity,
-                ALL_DAYS if shift.days is None else frozenset(shift.days),
-            )
-            for shift in spec
+            Shift(start, end, capacity, ALL_DAYS if days is None else frozenset(days))
+            for start, end, capacity, days in shifts
         ]
     )

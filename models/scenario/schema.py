@@ -19,12 +19,15 @@ from pydantic import (
     ValidationInfo,
     create_model,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from models.registry import SERVICES, Registry
 from models.scenario.appraisal_settings import AppraisalSettings
 from models.scenario.strict import MODEL_CONFIG
+from models.scenario.uncertainty_settings import UncertaintySettings
+from models.uncertainty.ranges import check, resolve
 
 __all__ = ["RunSettings", "Scenario", "ScenarioBase", "scenario_keys", "scenario_model"]
 
@@ -96,9 +99,17 @@ class ScenarioBase(BaseModel):
     base_year: Annotated[int, Strict(), Field(ge=1990, le=2100)]
     run: RunSettings
     appraisal: AppraisalSettings
+    uncertainty: UncertaintySettings = UncertaintySettings()
+    """Ranges on the uncertain inputs and the size of the study that propagates them."""
 
     source: Path = Field(exclude=True)
     chain: tuple[Path, ...] = Field(exclude=True)
+
+    @model_validator(mode="after")
+    def _ranges_fit(self) -> ScenarioBase:
+        """Every range names inputs of the scenario and keeps it valid at both ends."""
+        check(self, resolve(self))
+        return self
 
     @property
     def slug(self) -> str:

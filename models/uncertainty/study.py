@@ -1,0 +1,356 @@
+"""The two-layer uncertainty study of one service: simulate the operational design, re-price
+the stored volumes under thousands of cost draws.
+
+1. **Operational layer.** Each point of the Morris design of the operational inputs
+   (:func:`models.uncertainty.design.operational_design`) is a validated copy of the section;
+   every option at every simulated demand year is run there for ``replications`` inner
+   replications, all through one :func:`models.kit.replications.run_replications` call, on the
+   same random streams ``Streams(seed, replication)`` at every point and for every option
+   (common random numbers), so the cache, the process pool and a Dask cluster serve it alike.
+2. **Cost layer.** Each row of the Saltelli design of the cost inputs is paired with one
+   simulated (point, replication): a whole Saltelli block with the same one, so that the Sobol'
+   estimators, which difference rows within a block, see no simulation noise. The row's cost
+   inputs are applied to that point's section (:func:`models.uncertainty.ranges.replaced`) and
+   the stored volumes re-priced (:class:`Pricing`): no new simulation.
+
+The pairing is a seeded permutation, so the joint sample carries parameter and simulation
+uncertainty together (Green Book 2018, paras 5.74-5.78 and A1.31: probabilistic analysis of
+the uncertain inputs; HM Treasury Aqua Book 2015, ch. 8). Every number depends only on the
+scenario and its seed: rows are priced in batches whose results are put back in row order.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from models.appraisal import net_present_costs
+from models.comparison import AppraisalInputs
+from models.kit.parent_death import die_with_parent
+from models.kit.periods import run_key
+from models.kit.replications import run_replications
+from models.service import Service
+from models.uncertainty.design import Design, cost_design, design_seed, operational_design
+from models.uncertainty.ranges import (
+    APPRAISAL,
+    UncertainInput,
+    inputs_of,
+    replaced,
+    resolve,
+)
+
+__all__ = ["Pricing", "Study", "run_study"]
+
+BATCHES_PER_WORKER = 4
+"""Cost-layer batches per worker: enough to balance, few enough that scheduling is cheap."""
+
+Runs = dict[str, dict[str, float]]
+Volumes = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Pricing:
+    """Prices every option from stored volumes under drawn cost inputs (picklable: batches of
+    rows are sent to worker processes or a Dask cluster)."""
+
+    service: Service
+    scenario: Any
+    inputs: tuple[UncertainInput, ...]
+    """The cost inputs, one per column of a row."""
+    options: tuple[str, ...]
+    period_years: int
+    base: AppraisalInputs
+
+    def present_values(
+        self, config: Any, row: Sequence[float], volumes: Mapping[str, Volumes]
+    ) -> np.ndarray:
+        """Present value of each option (in :attr:`options` order) with the cost inputs at
+        ``row`` applied to ``config`` and priced at ``volumes[option]``."""
+        section: dict[tuple[str, ...], Any] = {}
+        appraisal: dict[tuple[str, ...], Any] = {}
+        for one, value in zip(self.inputs, row, strict=True):
+            for key, x in one.values_at(float(value)).items():
+                (appraisal if key[0] == APPRAISAL else section)[key[1:]] = x
+        drawn = replaced(config, section)
+        inputs = self.base if not appraisal else self._appraisal_inputs(appraisal)
+        lines = [
+            line
+            for option in self.options
+            for line in self.service.lines(drawn, option, volumes[option], self.period_years)
+        ]
+        pv = net_present_costs(
+            lines,
+            period_years=self.period_years,
+            schedule=inputs.schedule,
+            optimism_bias=inputs.optimism_bias,
+        )
+        return np.array([pv[option] for option in self.options])
+
+    def stated_row(self) -> np.ndarray:
+        """Every cost input at its stated value (1 for a relative range)."""
+        return np.array([one.stated_value for one in self.inputs], dtype=float)
+
+    def _appraisal_inputs(self, updates: Mapping[tuple[str, ...], Any]) -> AppraisalInputs:
+        settings = replaced(self.scenario.appraisal, updates)
+        return AppraisalInputs.from_scenario(
+            self.scenario.model_copy(update={"appraisal": settings})
+        )
+
+
+@dataclass(frozen=True)
+class Study:
+    """What an uncertainty study found (analysed in :mod:`models.uncertainty.analysis`)."""
+
+    service: str
+    options: tuple[str, ...]
+    baseline: str
+    cost: Design
+    """The Saltelli design of the cost inputs (rows of :attr:`pv`)."""
+    operational: Design
+    """The Morris design of the operational inputs (simulated points)."""
+    replications: int
+    """Inner replications at each operational point."""
+    pairs: np.ndarray
+    """``(rows,)`` simulated (point, replication) each cost row was priced on, as
+    ``point * replications + replication``."""
+    pv: np.ndarray
+    """``(rows, options)`` present value of each option under each row (£)."""
+    point_pv: np.ndarray
+    """``(points, replications, options)`` present values with the cost inputs as stated."""
+    performance: dict[str, np.ndarray]
+    """Key metric -> ``(points, replications, options)`` at the performance year."""
+    base_pv: np.ndarray
+    """``(options,)`` present values at the stated inputs and the mean simulated volumes."""
+    simulated_runs: int
+    """Option runs the operational layer simulated or took from the cache."""
+    pricing: Pricing = field(repr=False)
+    base_config: Any = field(repr=False)
+    base_volumes: Mapping[str, Volumes] = field(repr=False)
+
+    @property
+    def inputs(self) -> tuple[UncertainInput, ...]:
+        """Every uncertain input: the cost ones, then the operational ones."""
+        return (*self.cost.inputs, *self.operational.inputs)
+
+    def joint_values(self) -> np.ndarray:
+        """``(rows, inputs)`` every input's value under each row: its own cost draws and the
+        operational values of the point it was priced on."""
+        points = self.pairs // self.replications
+        return np.column_stack([self.cost.values, self.operational.values[points]])
+
+
+def run_study(
+    service: Service,
+    scenario: Any,
+    base_volumes: Mapping[str, Volumes],
+    *,
+    replications: int,
+    overrides: Mapping[str, Any] | None = None,
+    performance_year: float = 1,
+    base_runs: Sequence[Runs] | None = None,
+    jobs: int | None = None,
+    executor: Executor | None = None,
+    cache: Any = None,
+    samples: int | None = None,
+) -> Study:
+    """The uncertainty study of ``service`` on ``scenario`` (see the module notes).
+
+    ``base_volumes`` are each option's yearly volumes at the stated inputs (the comparison's
+    mean volumes, for the base present values); ``base_runs`` its replications, used as the
+    simulated design when no input is operational (nothing is simulated twice). ``samples``
+    overrides the scenario's cost-layer size (a quick run)."""
+    config = service.section(scenario)
+    settings = scenario.uncertainty
+    inputs = inputs_of(resolve(scenario), service.name)
+    costs = [one for one in inputs if one.layer == "cost"]
+    operational = [one for one in inputs if one.layer == "operational"]
+    seed = scenario.seed
+    op_design = operational_design(
+        operational, settings.trajectories, settings.levels, design_seed(seed, service.name, "op")
+    )
+    cost = cost_design(costs, samples or settings.samples, design_seed(seed, service.name, "cost"))
+    base = AppraisalInputs.from_scenario(scenario)
+    options = tuple(config.options)
+    pricing = Pricing(service, scenario, cost.inputs, options, base.period_years, base)
+    configs = [_at_point(config, op_design, p) for p in range(len(op_design.unit))]
+    if not operational and base_runs is not None:
+        runs, reps = [list(base_runs)], len(base_runs)
+        simulated = 0
+    else:
+        runs, reps = _simulate(
+            service,
+            configs,
+            base.period_years,
+            replications,
+            seed,
+            overrides or {},
+            jobs=jobs,
+            executor=executor,
+            cache=cache,
+        )
+        simulated = sum(len(r) for point in runs for r in point)
+    volumes = [
+        [
+            {o: service.yearly_volumes(r, o, configs[p], base.period_years) for o in options}
+            for r in point
+        ]
+        for p, point in enumerate(runs)
+    ]
+    pairs = _pairs(
+        len(cost.unit), cost.block, len(configs) * reps, design_seed(seed, service.name, "pair")
+    )
+    pv = _price(pricing, configs, volumes, cost.values, pairs, reps, jobs=jobs, executor=executor)
+    stated = pricing.stated_row()
+    point_pv = np.array(
+        [
+            [pricing.present_values(configs[p], stated, v) for v in point]
+            for p, point in enumerate(volumes)
+        ]
+    )
+    year = run_key("", performance_year)
+    performance = {
+        metric.name: np.array(
+            [
+                [
+                    [r.get(f"{o}{year}", {}).get(metric.name, math.nan) for o in options]
+                    for r in point
+                ]
+                for point in runs
+            ]
+        )
+        for metric in service.key_metrics
+    }
+    return Study(
+        service=service.name,
+        options=options,
+        baseline=service.business_as_usual(config),
+        cost=cost,
+        operational=op_design,
+        replications=reps,
+        pairs=pairs,
+        pv=pv,
+        point_pv=point_pv,
+        performance=performance,
+        base_pv=pricing.present_values(config, stated, base_volumes),
+        simulated_runs=simulated,
+        pricing=pricing,
+        base_config=config,
+        base_volumes=base_volumes,
+    )
+
+
+def _at_point(config: Any, design: Design, point: int) -> Any:
+    """The section at one operational point, re-validated (operational inputs may feed checks
+    and derived values, so they are never applied without validation)."""
+    if not design.inputs:
+        return config
+    updates: dict[tuple[str, ...], Any] = {}
+    for one, value in zip(design.inputs, design.values[point], strict=True):
+        updates.update({key[1:]: x for key, x in one.values_at(float(value)).items()})
+    drawn = replaced(config, updates)
+    return type(config).model_validate(drawn.model_dump(mode="python"))
+
+
+def _simulate(
+    service: Service,
+    configs: Sequence[Any],
+    period_years: int,
+    replications: int,
+    seed: int,
+    overrides: Mapping[str, Any],
+    **engine: Any,
+) -> tuple[list[list[Runs]], int]:
+    """Every option at every demand year of every point, ``replications`` times on common
+    random numbers; ``[point][replication]`` -> ``{run key: metrics}``."""
+    named = {
+        f"{p}|{key}": run
+        for p, point in enumerate(configs)
+        for key, run in service.appraisal_runs(point, period_years, **overrides).items()
+    }
+    extra = {k: v for k, v in engine.items() if v is not None and k != "jobs"}
+    frame = run_replications(
+        service.simulate,
+        named,
+        replications=replications,
+        seed=seed,
+        jobs=engine.get("jobs"),
+        description=f"{service.name} uncertainty",
+        **extra,
+    )
+    runs: list[list[Runs]] = [[{} for _ in range(replications)] for _ in configs]
+    for rep, name, metric, value in frame.itertuples(index=False):
+        point, _, key = name.partition("|")
+        runs[int(point)][int(rep)].setdefault(key, {})[metric] = float(value)
+    return runs, replications
+
+
+def _pairs(rows: int, block: int, simulated: int, seed: int) -> np.ndarray:
+    """The simulated (point, replication) of each row: one per Saltelli block, the blocks
+    cycling through a seeded permutation of every simulated pair."""
+    blocks = math.ceil(rows / block)
+    order = np.random.default_rng(seed).permutation(simulated)
+    per_block = order[np.arange(blocks) % simulated]
+    return np.repeat(per_block, block)[:rows]
+
+
+def _price(
+    pricing: Pricing,
+    configs: Sequence[Any],
+    volumes: Sequence[Sequence[Mapping[str, Volumes]]],
+    rows: np.ndarray,
+    pairs: np.ndarray,
+    reps: int,
+    *,
+    jobs: int | None,
+    executor: Executor | None,
+) -> np.ndarray:
+    """Present values of every row, in batches on the executor (or a process pool), put back
+    in row order."""
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    size = max(1, math.ceil(len(rows) / (workers * BATCHES_PER_WORKER)))
+    starts = range(0, len(rows), size)
+    batches = [
+        (pricing, configs, volumes, rows[s : s + size], pairs[s : s + size], reps) for s in starts
+    ]
+    if executor is None and workers > 1 and len(batches) > 1:
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(batches)),
+            initializer=die_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
+            return _gather(pool, batches)
+    if executor is not None:
+        return _gather(executor, batches)
+    return np.concatenate([_price_batch(*batch) for batch in batches])
+
+
+def _gather(executor: Executor, batches: list[tuple[Any, ...]]) -> np.ndarray:
+    futures = [executor.submit(_price_batch, *batch) for batch in batches]
+    try:
+        return np.concatenate([future.result() for future in futures])
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
+
+
+def _price_batch(
+    pricing: Pricing,
+    configs: Sequence[Any],
+    volumes: Sequence[Sequence[Mapping[str, Volumes]]],
+    rows: np.ndarray,
+    pairs: np.ndarray,
+    reps: int,
+) -> np.ndarray:
+    """Present values of a batch of rows (executed in a worker)."""
+    out = np.empty((len(rows), len(pricing.options)))
+    for i, (row, pair) in enumerate(zip(rows, pairs, strict=True)):
+        point, rep = divmod(int(pair), reps)
+        out[i] = pricing.present_values(configs[point], row, volumes[point][rep])
+    return out
