@@ -8,12 +8,20 @@ same random numbers (common random numbers) and the numbers depend only on
 Work is sent to workers in chunks of consecutive replications (all options of a replication run
 in the same task), so per-task overhead (pickling, inter-process round trips) stays small.
 
+With a result cache (:class:`~models.kit.cache.ResultCache`) every run is looked up first and
+only the runs it lacks are simulated, in the same chunks (the missing options of consecutive
+replications in one task); each task's runs are stored as it completes, in this process, so
+workers (a Dask cluster's too) need no access to the cache folder. Results are gathered by
+(replication, option) and put in order at the end, so the frame is identical whatever was
+found in the cache and whatever the number of workers.
+
 Workers die with the process that started them (:func:`models.kit.parent_death.die_with_parent`),
 so a notebook kernel that is killed does not leave its workers running their batch at full CPU.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 import os
@@ -28,8 +36,10 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from models.kit.cache import MISSING, ResultCache, canonical_json
 from models.kit.numbers import whole_number
 from models.kit.parent_death import die_with_parent
+from models.kit.progress import ProgressFile
 from models.kit.streams import Streams
 
 __all__ = ["COLUMNS", "ReplicationError", "run_replications"]
@@ -39,6 +49,14 @@ CHUNKS_PER_WORKER = 4  # several chunks per worker balance uneven run times
 
 Simulate = Callable[[Any, Streams], Mapping[str, float]]
 Row = tuple[int, str, str, float]
+Run = tuple[int, int]
+"""A (replication, index of the option) run."""
+Replication = tuple[int, tuple[int, ...]]
+"""A replication and the indices of the options to run in it."""
+Task = tuple[Replication, ...]
+"""What one worker task runs: consecutive replications, each with its options."""
+TaskResult = tuple[list[Row], list[int]]
+"""A task's result: the rows of its runs, in order, and how many rows each run has."""
 
 
 class ReplicationError(RuntimeError):
@@ -56,6 +74,7 @@ def run_replications(
     progress: bool = True,
     description: str = "",
     option_names: Sequence[str] | None = None,
+    cache: ResultCache | None = None,
 ) -> pd.DataFrame:
     """Run every option for ``replications`` replications and return a tidy frame.
 
@@ -74,9 +93,16 @@ def run_replications(
         An already running ``concurrent.futures.Executor`` (e.g. a Dask client's
         ``get_executor()``) to use instead of a new process pool; it is not shut down here.
     progress, description
-        Show a tqdm progress bar on stderr, labelled ``description``.
+        Show a tqdm progress bar on stderr, labelled ``description``. The progress file that
+        ``WORKBOOK_PROGRESS`` names (:mod:`models.kit.progress`) is kept up to date too.
     option_names
         Run only these options, in this order (default: all, in mapping order).
+    cache
+        Look each (option, replication) run up in this result cache first, simulate only the
+        runs it does not hold, and store each chunk's runs as the chunk completes (so an
+        interrupted study resumes). A run's key is ``("replication", simulate,
+        identity(parameters), seed, replication)``: two options with the same parameters share
+        it. The frame is the same, bit for bit, with or without the cache.
 
     Returns
     -------
@@ -93,6 +119,8 @@ def run_replications(
         raise TypeError(f"simulate must be a function, got {simulate!r}")
     chosen = [(name, options[name]) for name in names]
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    stored = _Stored(cache, simulate, chosen, seed, replications)
+    missing = stored.missing_replications()
     bar = tqdm(
         total=replications * len(chosen),
         desc=description or None,
@@ -101,44 +129,158 @@ def run_replications(
         disable=not progress,
         leave=False,
     )
+    tracker = _Tracker(bar, ProgressFile.from_environment(), description)
     with bar:
-        if executor is not None:
-            chunks = _chunks(replications, workers)
-            rows = _run_chunks(executor, simulate, chosen, seed, chunks, bar)
-        elif min(workers, replications) == 1:
-            rows = _run_in_process(simulate, chosen, seed, replications, bar)
-        else:
-            rows = _run_in_pool(simulate, chosen, seed, replications, workers, bar)
-    return _frame(rows)
+        tracker.advance(len(stored.found))
+        if missing:
+            in_process = executor is None and min(workers, len(missing)) == 1
+            tasks = [(one,) for one in missing] if in_process else _tasks(missing, workers)
+            record = stored.recorder(tasks, tracker)
+            if in_process:
+                _run_in_process(simulate, chosen, seed, tasks, record)
+            elif executor is not None:
+                _run_tasks(executor, simulate, chosen, seed, tasks, record)
+            else:
+                _run_in_pool(simulate, chosen, seed, tasks, workers, record)
+    return _frame(stored.rows())
+
+
+class _Tracker:
+    """Counts finished runs on the tqdm bar and in the progress file."""
+
+    def __init__(self, bar: tqdm, file: ProgressFile | None, label: str) -> None:
+        self.bar, self.file, self.label = bar, file, label
+        self.done = 0
+
+    def advance(self, runs: int) -> None:
+        self.done += runs
+        self.bar.update(runs)
+        if self.file is not None:
+            self.file.report(self.label, self.done, self.bar.total)
+
+
+class _Stored:
+    """The rows of every (replication, option) run: found in the cache or simulated here."""
+
+    def __init__(
+        self,
+        cache: ResultCache | None,
+        simulate: Simulate,
+        chosen: list[tuple[str, Any]],
+        seed: int,
+        replications: int,
+    ) -> None:
+        self.cache, self.chosen, self.replications = cache, chosen, replications
+        self.keys: dict[Run, str] = {}
+        self.found: dict[Run, list[Row]] = {}
+        self.tasks: list[Task] = []
+        self.simulated: dict[int, TaskResult] = {}
+        if cache is not None:
+            self.keys = _cache_keys(simulate, chosen, seed, replications)
+            for run, key in self.keys.items():
+                value = cache.get(key)
+                if value is not MISSING:
+                    self.found[run] = _cached_rows(value, chosen[run[1]][0], run[0])
+
+    def missing_replications(self) -> list[Replication]:
+        """Each replication with a run to simulate and the options to run in it, in order."""
+        every = tuple(range(len(self.chosen)))
+        if not self.found:
+            return [(replication, every) for replication in range(self.replications)]
+        missing = []
+        for replication in range(self.replications):
+            indices = tuple(i for i in every if (replication, i) not in self.found)
+            if indices:
+                missing.append((replication, indices))
+        return missing
+
+    def recorder(self, tasks: list[Task], tracker: _Tracker) -> Callable[[int, TaskResult], None]:
+        """What to do with the result of ``tasks[index]`` as it completes: keep it, store its
+        runs in the cache, count them."""
+        self.tasks = tasks
+
+        def record(index: int, result: TaskResult) -> None:
+            self.simulated[index] = result
+            if self.cache is not None:
+                for run, rows in _split(tasks[index], result):
+                    self.cache.put(self.keys[run], tuple((m, v) for _, _, m, v in rows))
+            tracker.advance(len(result[1]))
+
+        return record
+
+    def rows(self) -> list[Row]:
+        """Every row, by replication, option (in the order given), metric."""
+        if not self.found:  # every run simulated: the tasks are in that order
+            return [row for i in range(len(self.tasks)) for row in self.simulated[i][0]]
+        runs = dict(self.found)
+        for i, task in enumerate(self.tasks):
+            runs.update(_split(task, self.simulated[i]))
+        every = range(len(self.chosen))
+        return [row for r in range(self.replications) for i in every for row in runs[(r, i)]]
+
+
+def _split(task: Task, result: TaskResult) -> list[tuple[Run, list[Row]]]:
+    """A task's rows, run by run."""
+    rows, counts = result
+    runs = [(replication, i) for replication, indices in task for i in indices]
+    starts = [0, *itertools.accumulate(counts)]
+    return [(run, rows[starts[k] : starts[k + 1]]) for k, run in enumerate(runs)]
+
+
+def _cache_keys(
+    simulate: Simulate, chosen: list[tuple[str, Any]], seed: int, replications: int
+) -> dict[Run, str]:
+    """The key of every run (each option's parameters canonicalised once, not per run)."""
+    head = canonical_json("replication"), canonical_json(simulate)
+    keys = {}
+    for i, (name, parameters) in enumerate(chosen):
+        try:
+            option = canonical_json(parameters)
+        except TypeError as error:
+            raise TypeError(f"option {name!r} cannot be cached: {error}") from error
+        for replication in range(replications):
+            parts = (*head, option, canonical_json(seed), canonical_json(replication))
+            keys[(replication, i)] = ResultCache.key_of_json(*parts)
+    return keys
+
+
+def _cached_rows(value: Any, option: str, replication: int) -> list[Row]:
+    """The rows of a cached run, stored as ``((metric, value), ...)``."""
+    return [(replication, option, metric, number) for metric, number in value]
+
+
+def _tasks(missing: list[Replication], workers: int) -> list[Task]:
+    """Consecutive missing replications in tasks, about CHUNKS_PER_WORKER per worker."""
+    return [tuple(missing[first:stop]) for first, stop in _chunks(len(missing), workers)]
 
 
 def _run_in_process(
-    simulate: Simulate, chosen: list[tuple[str, Any]], seed: int, replications: int, bar: tqdm
-) -> list[Row]:
-    rows: list[Row] = []
-    for replication in range(replications):
-        rows.extend(_run_chunk(simulate, chosen, seed, replication, replication + 1))
-        bar.update(len(chosen))
-    return rows
+    simulate: Simulate,
+    chosen: list[tuple[str, Any]],
+    seed: int,
+    tasks: list[Task],
+    record: Callable[[int, TaskResult], None],
+) -> None:
+    for index, task in enumerate(tasks):
+        record(index, _run_task(simulate, chosen, seed, task))
 
 
 def _run_in_pool(
     simulate: Simulate,
     chosen: list[tuple[str, Any]],
     seed: int,
-    replications: int,
+    tasks: list[Task],
     workers: int,
-    bar: tqdm,
-) -> list[Row]:
+    record: Callable[[int, TaskResult], None],
+) -> None:
     _check_picklable(simulate, chosen)
-    chunks = _chunks(replications, workers)
     with ProcessPoolExecutor(
-        max_workers=min(workers, len(chunks)),
+        max_workers=min(workers, len(tasks)),
         initializer=die_with_parent,
         initargs=(os.getpid(),),
     ) as pool:
         try:
-            return _run_chunks(pool, simulate, chosen, seed, chunks, bar)
+            _run_tasks(pool, simulate, chosen, seed, tasks, record)
         except BrokenProcessPool as error:
             raise RuntimeError(
                 "a worker process died; if simulate lives in a module the workers cannot "
@@ -193,39 +335,36 @@ def _chunks(replications: int, workers: int) -> list[tuple[int, int]]:
     return [(first, min(first + size, replications)) for first in range(0, replications, size)]
 
 
-def _run_chunks(
+def _run_tasks(
     executor: Executor,
     simulate: Simulate,
     chosen: list[tuple[str, Any]],
     seed: int,
-    chunks: list[tuple[int, int]],
-    bar: tqdm,
-) -> list[Row]:
-    futures: dict[Future[list[Row]], int] = {
-        executor.submit(_run_chunk, simulate, chosen, seed, first, stop): i
-        for i, (first, stop) in enumerate(chunks)
+    tasks: list[Task],
+    record: Callable[[int, TaskResult], None],
+) -> None:
+    futures: dict[Future[TaskResult], int] = {
+        executor.submit(_run_task, simulate, chosen, seed, task): index
+        for index, task in enumerate(tasks)
     }
-    results: dict[int, list[Row]] = {}
     try:
         for future in as_completed(futures):
-            i = futures[future]
-            results[i] = future.result()
-            first, stop = chunks[i]
-            bar.update((stop - first) * len(chosen))
+            record(futures[future], future.result())
     except BaseException:
         for future in futures:
             future.cancel()
         raise
-    return [row for i in range(len(chunks)) for row in results[i]]
 
 
-def _run_chunk(
-    simulate: Simulate, chosen: list[tuple[str, Any]], seed: int, first: int, stop: int
-) -> list[Row]:
-    """Run replications ``first .. stop - 1`` of every option (executed in a worker)."""
+def _run_task(
+    simulate: Simulate, chosen: list[tuple[str, Any]], seed: int, task: Task
+) -> TaskResult:
+    """Run the options each replication of ``task`` names (executed in a worker)."""
     rows: list[Row] = []
-    for replication in range(first, stop):
-        for name, parameters in chosen:
+    counts: list[int] = []
+    for replication, indices in task:
+        for i in indices:
+            name, parameters = chosen[i]
             try:
                 metrics = simulate(parameters, Streams(seed, replication))
             except Exception as error:
@@ -233,8 +372,10 @@ def _run_chunk(
                     f"simulate failed for option {name!r}, replication {replication}: "
                     f"{type(error).__name__}: {error}"
                 ) from error
-            rows.extend(_checked_rows(metrics, name, replication))
-    return rows
+            run_rows = _checked_rows(metrics, name, replication)
+            rows.extend(run_rows)
+            counts.append(len(run_rows))
+    return rows, counts
 
 
 def _checked_rows(metrics: object, option: str, replication: int) -> list[Row]:

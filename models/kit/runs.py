@@ -4,14 +4,18 @@ Each service (recovery, fleet, catering) subclasses :class:`ServiceRun`, naming 
 adding only what it runs differently (catering's operational-feeding horizon). A run is a frozen
 dataclass defined at module level, so it pickles: it can be an entry of
 :func:`models.kit.replications.run_replications`' options mapping, sent to worker processes.
+Its :meth:`ServiceRun.cache_identity` says what of it determines a result, for the result cache
+(:mod:`models.kit.cache`).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
+
+from models.kit.cache import identity
 
 __all__ = ["HOURS_PER_DAY", "ServiceConfig", "ServiceRun"]
 
@@ -102,6 +106,18 @@ class ServiceRun(Generic[ConfigT, SpecT]):
         """Length of the observed window."""
         days = self.config.period.window_days if self.window_days is None else self.window_days
         return days * HOURS_PER_DAY
+
+    def cache_identity(self) -> dict[str, object]:
+        """What determines this run's results, for :func:`models.kit.cache.identity`: the run
+        class, the section as the simulation reads it (``config.simulation_identity()`` when
+        the section has one, leaving out what only its cost lines read, so a change of a cost
+        input keeps the simulated results) and every other field by name."""
+        simulated = getattr(self.config, "simulation_identity", None)
+        config = simulated() if callable(simulated) else self.config
+        others = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "config"}
+        run = f"{type(self).__module__}.{type(self).__qualname__}"
+        parts: dict[str, object] = {"run": run, "config": config, **others}
+        return {name: identity(value) for name, value in sorted(parts.items())}
 
     def with_(self, **changes: Any) -> Self:
         """A copy with some fields changed (``run.with_(year=10)``)."""
