@@ -99,7 +99,7 @@ class CostLine:
         if not self.option or not self.name:
             raise ValueError("a cost line needs an option and a name")
         try:
-            category = Category(self.category)
+            category = self.category if type(self.category) is Category else Category(self.category)
         except ValueError:
             known = ", ".join(c.value for c in Category)
             raise ValueError(
@@ -121,7 +121,7 @@ class CostLine:
             object.__setattr__(
                 self, "provider", Provider.CONTRACTOR if inferred else Provider.FORCE
             )
-        else:
+        elif type(self.provider) is not Provider:
             object.__setattr__(self, "provider", Provider(self.provider))
         if category in TRANSFER_CATEGORIES:
             object.__setattr__(self, "transfer", True)

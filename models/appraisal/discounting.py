@@ -11,6 +11,7 @@ schedule.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -145,9 +146,17 @@ def discount_factors(last_year: int, schedule: ScheduleLike = GREEN_BOOK) -> np.
     """
     if last_year < 0:
         raise ValueError(f"last_year must be >= 0 (got {last_year})")
-    rates = as_schedule(schedule).rates(last_year)
+    return _factors(last_year, as_schedule(schedule))
+
+
+@functools.lru_cache(maxsize=256)
+def _factors(last_year: int, schedule: DiscountSchedule) -> np.ndarray:
+    """:func:`discount_factors`, computed once per period and schedule (every replication and
+    uncertainty sample asks for the same ones); read-only, since it is shared."""
+    rates = schedule.rates(last_year)
     factors = np.ones(last_year + 1)
     factors[1:] = 1.0 / np.cumprod(1.0 + rates[1:])
+    factors.flags.writeable = False
     return factors
 
 

@@ -84,8 +84,8 @@ class UncertaintySettings(BaseModel):
     model_config = MODEL_CONFIG
 
     samples: Annotated[int, Strict(), Field(ge=64, le=1_048_576)] = 4096
-    """Parameter samples of the cost layer (a Saltelli design of Sobol' points: the largest
-    power-of-two base whose design fits in this many samples)."""
+    """Parameter samples of the cost layer, at least (a Saltelli design of Sobol' points: the
+    smallest base ``N`` whose ``N (D + 2)`` rows reach this many)."""
     trajectories: Annotated[int, Strict(), Field(ge=2, le=1000)] = 4
     """Morris trajectories over the inputs that change the operation (each re-simulated)."""
     levels: Annotated[int, Strict(), Field(ge=2, le=20)] = 4

@@ -1,10 +1,10 @@
 """The seeded samples of an uncertainty study, drawn with SALib.
 
 - The **cost layer** is a Saltelli design of scrambled Sobol' points (SALib ``sample.sobol``,
-  first and total order only): ``N (D + 2)`` rows for ``D`` cost inputs, with ``N`` the largest
-  power of two that fits the scenario's ``samples``. Its blocks of ``D + 2`` rows (one base
-  point, its partner and the ``D`` mixtures) are what the Sobol' estimators of Saltelli et al.
-  (2010) and Jansen (1999) need.
+  first and total order only): ``N (D + 2)`` rows for ``D`` cost inputs, with ``N`` the
+  smallest base that gives at least the scenario's ``samples``. Its blocks of ``D + 2`` rows
+  (one base point, its partner and the ``D`` mixtures) are what the Sobol' estimators of
+  Saltelli et al. (2010) and Jansen (1999) need.
 - The **operational layer** is a Morris design (SALib ``sample.morris``: ``r`` trajectories of
   ``k + 1`` points on a ``p``-level grid, chosen from four times as many candidates for spread,
   Campolongo, Cariboni and Saltelli 2007), each point simulated.
@@ -17,6 +17,7 @@ service and the layer (:func:`design_seed`), so designs are reproducible and ind
 from __future__ import annotations
 
 import math
+import warnings
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -77,8 +78,15 @@ def cost_design(inputs: Sequence[UncertainInput], samples: int, seed: int) -> De
     chosen = tuple(inputs)
     if not chosen:
         return Design((), np.zeros((samples, 0)), samples)
-    base = 2 ** max(1, math.floor(math.log2(samples / (len(chosen) + 2))))
-    unit = sobol.sample(problem(chosen), base, calc_second_order=False, scramble=True, seed=seed)
+    base = max(2, math.ceil(samples / (len(chosen) + 2)))
+    with warnings.catch_warnings():
+        # SALib warns when N is not a power of two (the Sobol' sequence's balance holds for
+        # powers of two); the scrambled points stay a valid, unbiased design, and the sample
+        # size the scenario asks for matters more here than the last digit of convergence.
+        warnings.filterwarnings("ignore", category=UserWarning)
+        unit = sobol.sample(
+            problem(chosen), base, calc_second_order=False, scramble=True, seed=seed
+        )
     return Design(chosen, np.asarray(unit, dtype=float), base)
 
 

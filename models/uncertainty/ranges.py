@@ -160,6 +160,7 @@ def resolve(scenario: Any) -> tuple[UncertainInput, ...]:
     if not settings.ranges:
         return ()
     leaves = list(numeric_leaves(scenario))
+    claimed: dict[Path, str] = {}
     out = []
     for pattern, setting in settings.ranges.items():
         where = ("uncertainty", "ranges", pattern)
@@ -187,6 +188,12 @@ def resolve(scenario: Any) -> tuple[UncertainInput, ...]:
                 f"to {setting.high:g}",
             )
         keys = tuple(key for key, _ in found)
+        for key in keys:
+            if key in claimed:
+                raise KeyProblem(
+                    where, f"matches {'.'.join(key)}, which the range {claimed[key]} matches too"
+                )
+            claimed[key] = pattern
         layers = {layer_of(scenario, key) for key in keys}
         out.append(
             UncertainInput(

@@ -21,6 +21,7 @@ scenario and its seed: rows are priced in batches whose results are put back in 
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from collections.abc import Mapping, Sequence
@@ -57,7 +58,14 @@ Volumes = Mapping[str, Any]
 @dataclass(frozen=True)
 class Pricing:
     """Prices every option from stored volumes under drawn cost inputs (picklable: batches of
-    rows are sent to worker processes or a Dask cluster)."""
+    rows are sent to worker processes or a Dask cluster).
+
+    An option's lines are rebuilt only when an input they can read has moved: inputs below
+    another option's part of the section (``options.<other>``) cannot change them, unless that
+    other option is business as usual (the costs of a change may read what it replaces), and
+    the appraisal's inputs change the present value but never the lines. Within a Saltelli
+    block most rows move one input, so most options are priced from the block's memo
+    (:meth:`present_values` with a ``memo``); the numbers are those of a full re-pricing."""
 
     service: Service
     scenario: Any
@@ -66,41 +74,111 @@ class Pricing:
     options: tuple[str, ...]
     period_years: int
     base: AppraisalInputs
+    baseline: str = ""
+
+    @functools.cached_property
+    def _reads(self) -> dict[str, tuple[int, ...]]:
+        """Option -> the columns of a row its lines can read."""
+        out = {}
+        for option in self.options:
+            out[option] = tuple(
+                j
+                for j, one in enumerate(self.inputs)
+                if any(_reads(key, option, self.baseline) for key in one.keys)
+            )
+        return out
+
+    @functools.cached_property
+    def _appraisal_columns(self) -> tuple[int, ...]:
+        return tuple(j for j, one in enumerate(self.inputs) if one.section == APPRAISAL)
 
     def present_values(
-        self, config: Any, row: Sequence[float], volumes: Mapping[str, Volumes]
+        self,
+        config: Any,
+        row: Sequence[float],
+        volumes: Mapping[str, Volumes],
+        memo: dict[Any, Any] | None = None,
     ) -> np.ndarray:
         """Present value of each option (in :attr:`options` order) with the cost inputs at
-        ``row`` applied to ``config`` and priced at ``volumes[option]``."""
+        ``row`` applied to ``config`` and priced at ``volumes[option]``. ``memo`` (one dict per
+        config and volumes: a Saltelli block) keeps lines and present values between rows."""
+        memo = {} if memo is None else memo
+        drawn: list[Any] = []
+        values = [float(v) for v in row]
+        appraisal = tuple(values[j] for j in self._appraisal_columns)
+        out = np.empty(len(self.options))
+        for i, option in enumerate(self.options):
+            reads = tuple(values[j] for j in self._reads[option])
+            key = ("pv", option, reads, appraisal)
+            if key not in memo:
+                lines_key = ("lines", option, reads)
+                if lines_key not in memo:
+                    if not drawn:
+                        drawn.append(self._drawn(config, values, memo))
+                    memo[lines_key] = self.service.lines(
+                        drawn[0], option, volumes[option], self.period_years
+                    )
+                memo[key] = self._present_value(memo[lines_key], option, appraisal, memo)
+            out[i] = memo[key]
+        return out
+
+    def stated_row(self) -> np.ndarray:
+        """Every cost input at its stated value (1 for a relative range)."""
+        return np.array([one.stated_value for one in self.inputs], dtype=float)
+
+    def _drawn(self, config: Any, values: Sequence[float], memo: dict[Any, Any]) -> Any:
+        """``config`` with the row's section inputs applied: on top of the block's first drawn
+        row when there is one, moving only the inputs that differ from it (no key is matched
+        by two ranges, so the order of application does not matter)."""
+        first = memo.get("first")
+        if first is None:
+            changed = range(len(self.inputs))
+        else:
+            config, start = first
+            changed = [j for j, (a, b) in enumerate(zip(values, start, strict=True)) if a != b]
         section: dict[tuple[str, ...], Any] = {}
-        appraisal: dict[tuple[str, ...], Any] = {}
-        for one, value in zip(self.inputs, row, strict=True):
-            for key, x in one.values_at(float(value)).items():
-                (appraisal if key[0] == APPRAISAL else section)[key[1:]] = x
+        for j in changed:
+            one = self.inputs[j]
+            if one.section != APPRAISAL:
+                section.update({key[1:]: x for key, x in one.values_at(values[j]).items()})
         drawn = replaced(config, section)
-        inputs = self.base if not appraisal else self._appraisal_inputs(appraisal)
-        lines = [
-            line
-            for option in self.options
-            for line in self.service.lines(drawn, option, volumes[option], self.period_years)
-        ]
+        if first is None:
+            memo["first"] = (drawn, list(values))
+        return drawn
+
+    def _present_value(
+        self, lines: Sequence[Any], option: str, appraisal: tuple[float, ...], memo: dict
+    ) -> float:
+        inputs = self.base
+        if appraisal:
+            if ("appraisal", appraisal) not in memo:
+                memo[("appraisal", appraisal)] = self._appraisal_inputs(appraisal)
+            inputs = memo[("appraisal", appraisal)]
         pv = net_present_costs(
             lines,
             period_years=self.period_years,
             schedule=inputs.schedule,
             optimism_bias=inputs.optimism_bias,
         )
-        return np.array([pv[option] for option in self.options])
+        return pv.get(option, 0.0)
 
-    def stated_row(self) -> np.ndarray:
-        """Every cost input at its stated value (1 for a relative range)."""
-        return np.array([one.stated_value for one in self.inputs], dtype=float)
-
-    def _appraisal_inputs(self, updates: Mapping[tuple[str, ...], Any]) -> AppraisalInputs:
+    def _appraisal_inputs(self, appraisal: tuple[float, ...]) -> AppraisalInputs:
+        updates: dict[tuple[str, ...], Any] = {}
+        for j, value in zip(self._appraisal_columns, appraisal, strict=True):
+            updates.update({key[1:]: x for key, x in self.inputs[j].values_at(value).items()})
         settings = replaced(self.scenario.appraisal, updates)
         return AppraisalInputs.from_scenario(
             self.scenario.model_copy(update={"appraisal": settings})
         )
+
+
+def _reads(key: tuple[str, ...], option: str, baseline: str) -> bool:
+    """Whether the lines of ``option`` may read the section input at ``key``."""
+    if key[0] == APPRAISAL:
+        return False
+    if len(key) > 2 and key[1] == "options":
+        return key[2] in {option, baseline}
+    return True
 
 
 @dataclass(frozen=True)
@@ -177,7 +255,8 @@ def run_study(
     cost = cost_design(costs, samples or settings.samples, design_seed(seed, service.name, "cost"))
     base = AppraisalInputs.from_scenario(scenario)
     options = tuple(config.options)
-    pricing = Pricing(service, scenario, cost.inputs, options, base.period_years, base)
+    baseline = service.business_as_usual(config)
+    pricing = Pricing(service, scenario, cost.inputs, options, base.period_years, base, baseline)
     configs = [_at_point(config, op_design, p) for p in range(len(op_design.unit))]
     if not operational and base_runs is not None:
         runs, reps = [list(base_runs)], len(base_runs)
@@ -205,7 +284,17 @@ def run_study(
     pairs = _pairs(
         len(cost.unit), cost.block, len(configs) * reps, design_seed(seed, service.name, "pair")
     )
-    pv = _price(pricing, configs, volumes, cost.values, pairs, reps, jobs=jobs, executor=executor)
+    pv = _price(
+        pricing,
+        configs,
+        volumes,
+        cost.values,
+        pairs,
+        reps,
+        block=cost.block,
+        jobs=jobs,
+        executor=executor,
+    )
     stated = pricing.stated_row()
     point_pv = np.array(
         [
@@ -307,16 +396,19 @@ def _price(
     pairs: np.ndarray,
     reps: int,
     *,
+    block: int = 1,
     jobs: int | None,
     executor: Executor | None,
 ) -> np.ndarray:
-    """Present values of every row, in batches on the executor (or a process pool), put back
-    in row order."""
+    """Present values of every row, in batches of whole Saltelli blocks (``block`` rows) on
+    the executor (or a process pool), put back in row order."""
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    size = max(1, math.ceil(len(rows) / (workers * BATCHES_PER_WORKER)))
+    blocks = math.ceil(len(rows) / block)
+    size = block * max(1, math.ceil(blocks / (workers * BATCHES_PER_WORKER)))
     starts = range(0, len(rows), size)
     batches = [
-        (pricing, configs, volumes, rows[s : s + size], pairs[s : s + size], reps) for s in starts
+        (pricing, configs, volumes, rows[s : s + size], pairs[s : s + size], reps, block)
+        for s in starts
     ]
     if executor is None and workers > 1 and len(batches) > 1:
         with ProcessPoolExecutor(
@@ -347,10 +439,14 @@ def _price_batch(
     rows: np.ndarray,
     pairs: np.ndarray,
     reps: int,
+    block: int = 1,
 ) -> np.ndarray:
-    """Present values of a batch of rows (executed in a worker)."""
+    """Present values of a batch of whole blocks of rows (executed in a worker)."""
     out = np.empty((len(rows), len(pricing.options)))
+    memo: dict[Any, Any] = {}
     for i, (row, pair) in enumerate(zip(rows, pairs, strict=True)):
+        if i % block == 0:  # a new block: its own volumes, its own memo
+            memo = {}
         point, rep = divmod(int(pair), reps)
-        out[i] = pricing.present_values(configs[point], row, volumes[point][rep])
+        out[i] = pricing.present_values(configs[point], row, volumes[point][rep], memo)
     return out

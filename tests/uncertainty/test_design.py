@@ -69,14 +69,17 @@ def test_a_wrong_function_fails_the_ishigami_check() -> None:
     assert abs(found["S1"].iloc[1] - ishigami_indices()[0][1]) > 0.3
 
 
-def test_cost_design_is_a_power_of_two_saltelli_design_within_the_budget() -> None:
+def test_cost_design_is_a_saltelli_design_of_at_least_the_samples_asked() -> None:
     inputs = [_input(f"x{i}", 0, 1) for i in range(30)]
     design = cost_design(inputs, 4096, seed=7)
-    assert design.unit.shape == (4096, 30)
+    assert design.unit.shape == (4096, 30)  # 128 blocks of 32 rows
     assert design.base == 128 and design.block == 32
     assert np.array_equal(design.unit, cost_design(inputs, 4096, seed=7).unit)
     assert not np.array_equal(design.unit, cost_design(inputs, 4096, seed=8).unit)
-    assert cost_design(inputs[:5], 4096, seed=7).unit.shape == (512 * 7, 5)
+    assert cost_design(inputs[:5], 4096, seed=7).unit.shape == (586 * 7, 5)
+    blocks = design.unit.reshape(128, 32, 30)
+    mixed = blocks[:, 1:-1, :] != blocks[:, :1, :]  # each mixture moves one column of A
+    assert np.all(mixed.sum(axis=2) == 1)
 
 
 def test_operational_design_is_morris_trajectories_on_the_grid() -> None:

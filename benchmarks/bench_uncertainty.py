@@ -1,0 +1,111 @@
+"""The uncertainty study's two layers, timed against their goals, per service of the registry.
+
+- **Cost layer**: 4,096 parameter samples re-priced over stored simulated volumes, on the local
+  process pool of every core: at most 10 s per service (issue 11). Printed beside the time of
+  one sample priced in this process, so the ratio shows what the pool buys.
+- **Operational layer**: the scenario's default study for one service (its Morris design at
+  the representative periods of a full report): its size and time, against the full report's
+  budget (``bench_reports.BUDGET_S``, 120 s).
+
+    python benchmarks/bench_uncertainty.py [--operational SERVICE] [--no-operational]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+import numpy as np
+
+from models.comparison import compare_service
+from models.registry import SERVICES
+from models.scenario import DEFAULT_SCENARIO, load_scenario
+from models.uncertainty.design import cost_design, design_seed
+from models.uncertainty.ranges import inputs_of, resolve
+from models.uncertainty.study import Pricing, _pairs, _price, run_study
+
+COST_SAMPLES = 4096
+COST_GOAL_S = 10.0
+REPORT_BUDGET_S = 120.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--operational", default="recovery")
+    parser.add_argument("--no-operational", action="store_true")
+    args = parser.parse_args(argv)
+    scenario = load_scenario(DEFAULT_SCENARIO)
+    jobs = os.cpu_count() or 1
+    print(f"Cost layer: {COST_SAMPLES:,} samples over stored volumes, {jobs} worker(s)")
+    failed = False
+    for service in SERVICES:
+        failed |= not _cost_layer(service, scenario, jobs)
+    if not args.no_operational:
+        failed |= not _operational(SERVICES[args.operational], scenario, jobs)
+    return 1 if failed else 0
+
+
+def _cost_layer(service, scenario, jobs: int) -> bool:
+    config = service.section(scenario)
+    base = compare_service(service, scenario, replications=2, jobs=jobs, **service.quick)
+    period = base.inputs.period_years
+    volumes = [
+        [
+            {o: service.yearly_volumes(base.mean_by_run, o, config, period) for o in config.options}
+            for _ in range(2)
+        ]
+    ]
+    inputs = [i for i in inputs_of(resolve(scenario), service.name) if i.layer == "cost"]
+    design = cost_design(inputs, COST_SAMPLES, design_seed(scenario.seed, service.name, "cost"))
+    pricing = Pricing(service, scenario, design.inputs, tuple(config.options), period, base.inputs)
+    pairs = _pairs(len(design.unit), design.block, 2, 1)
+    rows = design.values
+    started = time.perf_counter()
+    one = pricing.present_values(config, rows[0], volumes[0][0])
+    for row in rows[1:21]:
+        pricing.present_values(config, row, volumes[0][0])
+    per_row = (time.perf_counter() - started) / 21
+    started = time.perf_counter()
+    pv = _price(
+        pricing, [config], volumes, rows, pairs, 2, block=design.block, jobs=jobs, executor=None
+    )
+    took = time.perf_counter() - started
+    assert pv.shape == (len(rows), len(config.options)) and np.allclose(pv[0], one)
+    ok = took <= COST_GOAL_S
+    print(
+        f"  {service.name:<10} {len(inputs):>3} cost inputs, {len(rows):>5} samples: "
+        f"{took:6.2f} s on the pool (goal <= {COST_GOAL_S:.0f} s: {'ok' if ok else 'MISSED'}); "
+        f"{per_row * 1e3:5.2f} ms a sample in one process, so {per_row * len(rows):6.2f} s "
+        f"serial: pool speed-up x{per_row * len(rows) / took:.2f}"
+    )
+    return ok
+
+
+def _operational(service, scenario, jobs: int) -> bool:
+    config = service.section(scenario)
+    settings = scenario.uncertainty
+    base = compare_service(service, scenario, replications=2, jobs=jobs)
+    period = base.inputs.period_years
+    volumes = {
+        o: service.yearly_volumes(base.mean_by_run, o, config, period) for o in config.options
+    }
+    started = time.perf_counter()
+    study = run_study(service, scenario, volumes, replications=settings.replications, jobs=jobs)
+    took = time.perf_counter() - started
+    points = len(study.operational.unit)
+    ok = took <= REPORT_BUDGET_S
+    print(
+        f"Operational layer, {service.name}: {len(study.operational.inputs)} operational inputs, "
+        f"{points} Morris points x {study.replications} replications = {study.simulated_runs} "
+        f"option runs at the full periods, plus {len(study.pv):,} cost samples: {took:.1f} s "
+        f"on {jobs} worker(s) (the full report's budget: {REPORT_BUDGET_S:.0f} s: "
+        f"{'ok' if ok else 'MISSED'})"
+    )
+    return ok
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    raise SystemExit(main())
