@@ -11,6 +11,12 @@ assumptions can drift from the first) and lists every leaf value of a section wi
 source of its own line or, failing that, of the nearest enclosing key that has one. A value whose
 line and ancestors carry no grade is listed as "not stated", so a report shows it rather than
 passing it off as fact. ``data/sources.yaml`` entries, where present, take precedence.
+
+Given the scenario's resolved ranges (:func:`models.uncertainty.ranges.resolve`), each input
+also shows its range and the reason for it (``range``, ``range_reason``), and
+:func:`estimates_without_range` lists the estimates that no range covers: those the scenario
+deliberately holds at their value (``uncertainty.fixed``, with the reason) and those that simply
+have no range yet.
 """
 
 from __future__ import annotations
@@ -18,13 +24,32 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import yaml
 
-__all__ = ["GRADE_NAMES", "Assumption", "comment_grades", "register"]
+if TYPE_CHECKING:
+    from models.uncertainty.ranges import UncertainInput
+
+__all__ = [
+    "GRADE_NAMES",
+    "Assumption",
+    "EstimatesWithoutRange",
+    "comment_grades",
+    "describe_range",
+    "estimates_without_range",
+    "register",
+]
+
+KeyPath = tuple[str, ...]
+"""An input's path from the scenario root, list positions as digits (``("fleet", "jobs",
+"service", "labour_hours", "mean")``): the form :mod:`models.uncertainty.ranges` resolves."""
+
+COLUMNS = ("key", "value", "unit", "grade", "meaning", "source", "range", "range_reason")
+"""Columns of :func:`register` (``path`` follows them: each row's :data:`KeyPath`)."""
 
 GRADE_NAMES = {
     "S": "published",
@@ -166,16 +191,17 @@ def _comment_above(lines: Sequence[str], line: int) -> tuple[str, str] | None:
     return None
 
 
-def _leaves(value: Any, prefix: str) -> Iterator[tuple[str, Any]]:
-    """Leaf values of a nested mapping; lists of numbers stay whole (e.g. a 24-hour profile)."""
+def _leaves(value: Any, prefix: str, path: KeyPath) -> Iterator[tuple[str, KeyPath, Any]]:
+    """Leaf values of a nested mapping with their register key and path; a list of mappings is
+    indexed (``key[0].x``), a list of numbers stays whole (e.g. a 24-hour profile)."""
     if isinstance(value, Mapping):
         for key, child in value.items():
-            yield from _leaves(child, f"{prefix}.{key}" if prefix else str(key))
+            yield from _leaves(child, f"{prefix}.{key}" if prefix else str(key), (*path, str(key)))
     elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
         for i, child in enumerate(value):
-            yield from _leaves(child, f"{prefix}[{i}]")
+            yield from _leaves(child, f"{prefix}[{i}]", (*path, str(i)))
     else:
-        yield prefix, value
+        yield prefix, path, value
 
 
 def _graded(key: str, grades: Mapping[str, tuple[str, str]]) -> tuple[str, str]:
@@ -193,8 +219,10 @@ def register(
     section: str,
     files: Sequence[str | Path],
     sources: Mapping[str, Any] | None = None,
+    *,
+    inputs: Sequence[UncertainInput] = (),
 ) -> pd.DataFrame:
-    """Every input of ``section`` with its value, unit, grade and source.
+    """Every input of ``section`` with its value, unit, grade, source and range.
 
     Parameters
     ----------
@@ -208,12 +236,17 @@ def register(
     sources
         Entries of ``data/sources.yaml`` (dotted key -> object with ``grade``, ``source`` and
         ``unit``), which take precedence.
+    inputs
+        The scenario's ranges resolved (:func:`models.uncertainty.ranges.resolve`): an input
+        that one of them moves shows it (:func:`describe_range`) and its reason; the others
+        show empty text.
     """
     grades: dict[str, tuple[str, str]] = {}
     for file in reversed(list(files)):
         grades.update(comment_grades(file))
+    ranged = _ranged_paths(inputs)
     rows = []
-    for key, value in _leaves(data.get(section, {}), section):
+    for key, path, value in _leaves(data.get(section, {}), section, (section,)):
         if key.rsplit(".", 1)[-1] in _DESCRIPTIVE:
             continue
         grade, source = _graded(key, grades)
@@ -222,6 +255,7 @@ def register(
         if entry is not None:
             grade, source = entry.grade, entry.source
             unit = entry.unit or unit
+        one = _range_of(path, value, ranged)
         rows.append(
             {
                 "key": key,
@@ -230,12 +264,114 @@ def register(
                 "grade": grade or "not stated",
                 "meaning": _meaning(grade),
                 "source": source,
+                "range": "" if one is None else describe_range(one),
+                "range_reason": "" if one is None else one.reason,
+                "path": path,
             }
         )
-    return pd.DataFrame(rows, columns=["key", "value", "unit", "grade", "meaning", "source"])
+    return pd.DataFrame(rows, columns=[*COLUMNS, "path"])
 
 
 def _meaning(grade: str) -> str:
     if not grade:
         return "no source given: treat as an estimate"
     return " / ".join(GRADE_NAMES[g] for g in grade.split("/") if g in GRADE_NAMES)
+
+
+# --------------------------------------------------------------------------- ranges
+
+
+def describe_range(one: UncertainInput) -> str:
+    """A range in words: ``"30,000 to 45,000 (most likely 36,000)"``, or for a relative one
+    ``"x0.85 to x1.25 (most likely x1)"``; ``", uniform"`` is added to a uniform one."""
+    if one.relative:
+        text = f"x{one.low:.3g} to x{one.high:.3g} (most likely x{one.mode:.3g})"
+    else:
+        low, mode, high = (_number(x) for x in (one.low, one.mode, one.high))
+        text = f"{low} to {high} (most likely {mode})"
+    return f"{text}, uniform" if one.distribution == "uniform" else text
+
+
+def _number(x: float) -> str:
+    """A stated number as a report writes it: thousands separated, else four figures."""
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
+
+
+def _ranged_paths(inputs: Sequence[UncertainInput]) -> dict[KeyPath, UncertainInput]:
+    """The inputs each range moves, by path (the first range written wins). A relative range
+    does not move an input stated as zero, so it does not cover it."""
+    out: dict[KeyPath, UncertainInput] = {}
+    for one in inputs:
+        for key, stated in zip(one.keys, one.stated, strict=True):
+            if not (one.relative and stated == 0):
+                out.setdefault(tuple(key), one)
+    return out
+
+
+def _range_of(
+    path: KeyPath, value: Any, ranged: Mapping[KeyPath, UncertainInput]
+) -> UncertainInput | None:
+    """The range on the register row at ``path``: its own, or, for a list of numbers kept
+    whole, the first range on any of its entries."""
+    if path in ranged:
+        return ranged[path]
+    if isinstance(value, list):
+        for i in range(len(value)):
+            if (*path, str(i)) in ranged:
+                return ranged[(*path, str(i))]
+    return None
+
+
+@dataclass(frozen=True)
+class EstimatesWithoutRange:
+    """The estimates of a register that no range covers, in register order."""
+
+    held_fixed: tuple[tuple[str, str, str], ...]
+    """``(key, pattern, reason)`` of each estimate the scenario holds at its value on purpose
+    (``uncertainty.fixed``)."""
+    no_range: tuple[str, ...]
+    """Keys of the estimates with no range yet."""
+
+    def __len__(self) -> int:
+        return len(self.held_fixed) + len(self.no_range)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_estimate(grade: str, value: Any) -> bool:
+    """An input a range could cover, graded as an estimate (or not graded at all): a number,
+    or a list holding numbers. Text, names and switches take no range."""
+    numeric = _is_number(value) or (isinstance(value, list) and any(map(_is_number, value)))
+    return numeric and ("E" in grade or grade == "not stated")
+
+
+def _holds(pattern: Sequence[str], path: KeyPath, value: Any) -> bool:
+    """Whether a ``fixed`` pattern holds the row at ``path``: the pattern matches the row's
+    path or one of its ancestors (``recovery.standard`` holds every standard), or an entry of
+    a list kept whole (``recovery.demand.hour_of_day.*``)."""
+    leaves = [(*path, str(i)) for i in range(len(value))] if isinstance(value, list) else []
+    return any(
+        len(pattern) <= len(leaf)
+        and all(fnmatchcase(part, want) for part, want in zip(leaf, pattern, strict=False))
+        for leaf in [path, *leaves]
+    )
+
+
+def estimates_without_range(table: pd.DataFrame, fixed: Mapping[str, str]) -> EstimatesWithoutRange:
+    """The estimates of ``table`` (a :func:`register`, given the resolved ranges) with no range,
+    split into those held at their value by a pattern of ``fixed`` (the scenario's
+    ``uncertainty.fixed``: pattern -> reason; the first pattern written wins) and the rest."""
+    patterns = [(pattern, pattern.split("."), reason) for pattern, reason in fixed.items()]
+    held: list[tuple[str, str, str]] = []
+    missing: list[str] = []
+    for row in table.itertuples(index=False):
+        if row.range or not _is_estimate(str(row.grade), row.value):
+            continue
+        found = next((p for p in patterns if _holds(p[1], row.path, row.value)), None)
+        if found is None:
+            missing.append(row.key)
+        else:
+            held.append((row.key, found[0], found[2]))
+    return EstimatesWithoutRange(tuple(held), tuple(missing))

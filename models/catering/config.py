@@ -38,7 +38,7 @@ the simulated year count from day 0, a Monday; money is pounds at base-year pric
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
@@ -627,6 +627,13 @@ class OptionSpec(OptionBase):
 
 class CateringConfig(ServiceSection, _Model):
     """The ``catering:`` section of a scenario."""
+
+    cost_keys: ClassVar[frozenset[str]] = ServiceSection.cost_keys | {
+        "food_cost",
+        "premises_per_site",
+        "premises_per_year",
+    }
+    """The food bought per meal and the premises are priced, never simulated."""
 
     growth_per_year: Growth = 0.0
     """Compound change a year of restaurant covers, detainees and unplanned requests (planned

@@ -33,7 +33,6 @@ __all__ = [
     "numeric_leaves",
     "replaced",
     "resolve",
-    "unranged_estimates",
 ]
 
 Layer = Literal["cost", "operational"]
@@ -157,7 +156,7 @@ def resolve(scenario: Any) -> tuple[UncertainInput, ...]:
     that matches no number, spans sections, or gives an absolute range to inputs of different
     stated values."""
     settings = scenario.uncertainty
-    if not settings.ranges:
+    if not settings.ranges and not settings.fixed:
         return ()
     leaves = list(numeric_leaves(scenario))
     claimed: dict[Path, str] = {}
@@ -165,6 +164,8 @@ def resolve(scenario: Any) -> tuple[UncertainInput, ...]:
     for pattern, setting in settings.ranges.items():
         where = ("uncertainty", "ranges", pattern)
         parts = pattern.split(".")
+        if parts[0] in type(scenario).model_fields and getattr(scenario, parts[0]) is None:
+            continue  # a service this scenario does not appraise (its section left out)
         found = [(key, v) for key, v in leaves if _matches(parts, key)]
         if not found:
             raise KeyProblem(where, "matches no number of the scenario")
@@ -181,10 +182,10 @@ def resolve(scenario: Any) -> tuple[UncertainInput, ...]:
             )
         mode = setting.most_likely
         mode = stated[0] if mode is None else mode
-        if not setting.relative and not setting.low <= mode <= setting.high:
+        if not setting.relative and not setting.low <= stated[0] <= setting.high:
             raise KeyProblem(
                 where,
-                f"the stated value {mode:g} lies outside the range {setting.low:g} "
+                f"the stated value {stated[0]:g} lies outside the range {setting.low:g} "
                 f"to {setting.high:g}",
             )
         keys = tuple(key for key, _ in found)
@@ -210,6 +211,12 @@ def resolve(scenario: Any) -> tuple[UncertainInput, ...]:
                 layer="cost" if layers == {"cost"} else "operational",
             )
         )
+    for pattern in settings.fixed:
+        parts = pattern.split(".")
+        if parts[0] in type(scenario).model_fields and getattr(scenario, parts[0]) is None:
+            continue
+        if not any(_matches(parts, key[: len(parts)]) for key, _ in leaves):
+            raise KeyProblem(("uncertainty", "fixed", pattern), "matches no input of the scenario")
     return tuple(out)
 
 
@@ -286,14 +293,3 @@ def _set(data: Any, updates: Mapping[Path, Any]) -> Any:
         else:
             node[path[-1]] = value
     return data
-
-
-def unranged_estimates(register: Any, inputs: Sequence[UncertainInput]) -> list[str]:
-    """Keys of a register of assumptions (:func:`models.assumptions.register`: ``key``,
-    ``grade`` columns) graded as estimates, or not graded, that no range covers."""
-    covered = {".".join(key) for one in inputs for key in one.keys}
-    out = []
-    for row in register.itertuples(index=False):
-        if ("E" in str(row.grade) or row.grade == "not stated") and row.key not in covered:
-            out.append(row.key)
-    return out

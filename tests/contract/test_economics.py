@@ -56,6 +56,25 @@ def renamed_section(section: dict[str, Any], names: dict[str, str]) -> dict[str,
     return out
 
 
+def renamed_ranges(
+    uncertainty: dict[str, Any], service: str, names: dict[str, str]
+) -> dict[str, Any]:
+    """The uncertainty section with the options of ``service`` renamed where a range's key
+    pattern names one (``<service>.options.<option>...``)."""
+
+    def rename(pattern: str) -> str:
+        parts = pattern.split(".")
+        if parts[0] == service and len(parts) > 2 and parts[1] == "options":
+            parts[2] = names.get(parts[2], parts[2])
+        return ".".join(parts)
+
+    out = copy.deepcopy(uncertainty)
+    for part in ("ranges", "fixed"):
+        if part in out:
+            out[part] = {rename(k): v for k, v in out[part].items()}
+    return out
+
+
 @pytest.fixture(params=SERVICES.names)
 def service(request: pytest.FixtureRequest) -> Service:
     return SERVICES[request.param]
@@ -76,6 +95,8 @@ def compared(
             section = _baseline()[service.name]
             names = RENAMINGS[renaming](list(section["options"]))
             mapping[service.name] = renamed_section(section, names)
+            if "uncertainty" in mapping:
+                mapping["uncertainty"] = renamed_ranges(mapping["uncertainty"], service.name, names)
             path = tmp_path_factory.mktemp(f"{service.name}-{renaming}") / "scenario.yaml"
             path.write_text(yaml.safe_dump(mapping, sort_keys=False), encoding="utf-8")
             comparison = compare_service(
