@@ -86,13 +86,16 @@ class UncertaintySettings(BaseModel):
     samples: Annotated[int, Strict(), Field(ge=64, le=1_048_576)] = 4096
     """Parameter samples of the cost layer, at least (a Saltelli design of Sobol' points: the
     smallest base ``N`` whose ``N (D + 2)`` rows reach this many)."""
-    trajectories: Annotated[int, Strict(), Field(ge=2, le=1000)] = 4
-    """Morris trajectories over the inputs that change the operation (each re-simulated)."""
+    trajectories: Annotated[int, Strict(), Field(ge=2, le=1000)] = 2
+    """Morris trajectories over the inputs that change the operation: ``trajectories x (k + 1)``
+    points, each a whole simulation of every option (2, the fewest Morris allows, keeps the
+    default study of one service within a full report's time on two cores)."""
     levels: Annotated[int, Strict(), Field(ge=2, le=20)] = 4
     """Grid levels of the Morris design (an even number is recommended: Saltelli et al. 2008,
     Global Sensitivity Analysis: The Primer, ch. 3)."""
-    replications: Annotated[int, Strict(), Field(ge=1, le=1000)] = 3
-    """Inner replications at each design point, on common random numbers."""
+    replications: Annotated[int, Strict(), Field(ge=1, le=1000)] = 1
+    """Inner replications at each design point, on common random numbers (the simulation
+    noise comes from the comparison's own replications: :mod:`models.uncertainty.study`)."""
     quick_replications: Annotated[int, Strict(), Field(ge=1, le=1000)] = 1
     """Inner replications of a quick run."""
     ranges: dict[Pattern, RangeSetting] = {}

@@ -181,6 +181,7 @@ def analyse(study: Study, config: Any, key_metrics: Sequence[Any], *, seed: int)
         switching=_switching(study, tornado, slopes, stated),
         regions=tuple(_regions(study)),
         stated_difference=stated,
+        extra={"base_replications": study.base_replications},
     )
 
 
@@ -272,7 +273,7 @@ def _morris(study: Study, f: int, bau: int, seed: int) -> tuple[pd.DataFrame, di
         return pd.DataFrame(columns=columns), {}
     from SALib.analyze import morris
 
-    y = (study.point_pv[:, :, f] - study.point_pv[:, :, bau]).mean(axis=1)
+    y = study.point_pv[:, f] - study.point_pv[:, bau]
     found = morris.analyze(
         problem(inputs), study.operational.unit, y, num_levels=_levels(study), seed=seed
     )
@@ -295,16 +296,14 @@ def _levels(study: Study) -> int:
 
 
 def _variance(study: Study, difference: np.ndarray, f: int, bau: int) -> dict[str, float]:
-    """Shares of the variance of the difference: simulation noise (the pooled variance between
-    replications at each simulated point), operational inputs (between points, less the noise
-    in their means) and cost inputs (the rest)."""
+    """Shares of the variance of the difference: simulation noise (its spread between the
+    comparison's replications at the stated inputs), operational inputs (between the simulated
+    points, costs as stated) and cost inputs (the rest)."""
     total = float(np.var(difference, ddof=1)) if len(difference) > 1 else 0.0
-    d = study.point_pv[:, :, f] - study.point_pv[:, :, bau]
-    reps = d.shape[1]
-    noise = float(np.mean(np.var(d, axis=1, ddof=1))) if reps > 1 else math.nan
-    between = float(np.var(d.mean(axis=1), ddof=1)) if d.shape[0] > 1 else 0.0
-    if reps > 1:
-        between = max(0.0, between - noise / reps)
+    noisy = study.noise[:, f] - study.noise[:, bau]
+    noise = float(np.var(noisy, ddof=1)) if len(noisy) > 1 else math.nan
+    points = study.point_pv[:, f] - study.point_pv[:, bau]
+    between = float(np.var(points, ddof=1)) if len(points) > 1 else 0.0
     if total <= 0:
         return {"noise": math.nan, "operational": math.nan, "cost": math.nan, "total": total}
     shares = {

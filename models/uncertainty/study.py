@@ -6,17 +6,24 @@ the stored volumes under thousands of cost draws.
    every option at every simulated demand year is run there for ``replications`` inner
    replications, all through one :func:`models.kit.replications.run_replications` call, on the
    same random streams ``Streams(seed, replication)`` at every point and for every option
-   (common random numbers), so the cache, the process pool and a Dask cluster serve it alike.
-2. **Cost layer.** Each row of the Saltelli design of the cost inputs is paired with one
-   simulated (point, replication): a whole Saltelli block with the same one, so that the Sobol'
-   estimators, which difference rows within a block, see no simulation noise. The row's cost
-   inputs are applied to that point's section (:func:`models.uncertainty.ranges.replaced`) and
-   the stored volumes re-priced (:class:`Pricing`): no new simulation.
+   (common random numbers: the elementary effects compare like with like), so the cache, the
+   process pool and a Dask cluster serve it alike. A point is priced at its mean volumes.
+2. **Cost layer.** Each row of the Saltelli design of the cost inputs is priced on the stored
+   volumes of one point (:class:`Pricing`: the row's draws applied to that point's section by
+   :func:`models.uncertainty.ranges.replaced`; no new simulation), a whole Saltelli block on the
+   same point, so the Sobol' estimators, which difference rows within a block, see only the
+   cost inputs move.
+3. **Simulation noise.** Each block also takes the deviation of one replication of the
+   comparison at the stated inputs from their mean, added to every option's present value (and
+   to each key metric): the noise of the simulation, on common random numbers across options,
+   assumed the same at every point (an additive noise model, as in stochastic metamodelling:
+   Kleijnen 2015, *Design and Analysis of Simulation Experiments*, ch. 5).
 
-The pairing is a seeded permutation, so the joint sample carries parameter and simulation
-uncertainty together (Green Book 2018, paras 5.74-5.78 and A1.31: probabilistic analysis of
-the uncertain inputs; HM Treasury Aqua Book 2015, ch. 8). Every number depends only on the
-scenario and its seed: rows are priced in batches whose results are put back in row order.
+The pairing of blocks with (point, replication) is a seeded permutation, so the rows carry
+parameter and simulation uncertainty together (Green Book 2018, paras 5.74-5.78: probabilistic
+analysis of the uncertain inputs; HM Treasury Aqua Book 2015, ch. 8). Every number depends only
+on the scenario and its seed: rows are priced in batches whose results are put back in row
+order.
 """
 
 from __future__ import annotations
@@ -193,16 +200,21 @@ class Study:
     operational: Design
     """The Morris design of the operational inputs (simulated points)."""
     replications: int
-    """Inner replications at each operational point."""
+    """Inner replications at each operational point (their mean is priced)."""
+    base_replications: int
+    """Replications of the comparison at the stated inputs (the simulation noise)."""
     pairs: np.ndarray
-    """``(rows,)`` simulated (point, replication) each cost row was priced on, as
-    ``point * replications + replication``."""
+    """``(rows,)`` the point and the noise replication each cost row was priced with, as
+    ``point * base_replications + replication``."""
     pv: np.ndarray
     """``(rows, options)`` present value of each option under each row (£)."""
     point_pv: np.ndarray
-    """``(points, replications, options)`` present values with the cost inputs as stated."""
+    """``(points, options)`` present values with the cost inputs as stated."""
+    noise: np.ndarray
+    """``(base_replications, options)`` each replication's present value at the stated
+    inputs less their mean: the simulation noise added to every row."""
     performance: dict[str, np.ndarray]
-    """Key metric -> ``(points, replications, options)`` at the performance year."""
+    """Key metric -> ``(points, base_replications, options)`` at the performance year."""
     base_pv: np.ndarray
     """``(options,)`` present values at the stated inputs and the mean simulated volumes."""
     simulated_runs: int
@@ -219,19 +231,28 @@ class Study:
     def joint_values(self) -> np.ndarray:
         """``(rows, inputs)`` every input's value under each row: its own cost draws and the
         operational values of the point it was priced on."""
-        points = self.pairs // self.replications
+        points = self.pairs // self.base_replications
         return np.column_stack([self.cost.values, self.operational.values[points]])
+
+
+def replication_runs(results: Any) -> list[Runs]:
+    """A comparison's tidy results (``replication, option, year, metric, value``) as
+    ``[replication] -> {run key: metrics}``."""
+    runs: dict[int, Runs] = {}
+    columns = results[["replication", "option", "year", "metric", "value"]]
+    for rep, option, year, metric, value in columns.itertuples(index=False):
+        runs.setdefault(int(rep), {}).setdefault(run_key(option, year), {})[metric] = float(value)
+    return [runs[r] for r in sorted(runs)]
 
 
 def run_study(
     service: Service,
     scenario: Any,
-    base_volumes: Mapping[str, Volumes],
+    base_runs: Sequence[Runs],
     *,
     replications: int,
     overrides: Mapping[str, Any] | None = None,
     performance_year: float = 1,
-    base_runs: Sequence[Runs] | None = None,
     jobs: int | None = None,
     executor: Executor | None = None,
     cache: Any = None,
@@ -239,10 +260,11 @@ def run_study(
 ) -> Study:
     """The uncertainty study of ``service`` on ``scenario`` (see the module notes).
 
-    ``base_volumes`` are each option's yearly volumes at the stated inputs (the comparison's
-    mean volumes, for the base present values); ``base_runs`` its replications, used as the
-    simulated design when no input is operational (nothing is simulated twice). ``samples``
-    overrides the scenario's cost-layer size (a quick run)."""
+    ``base_runs`` are the comparison's replications at the stated inputs
+    (:func:`replication_runs`): their mean volumes price the stated case, they are the design
+    when no input is operational (nothing is simulated twice), and their spread is the
+    simulation noise added to every row. ``samples`` overrides the scenario's cost-layer size
+    (a quick run)."""
     config = service.section(scenario)
     settings = scenario.uncertainty
     inputs = inputs_of(resolve(scenario), service.name)
@@ -254,18 +276,19 @@ def run_study(
     )
     cost = cost_design(costs, samples or settings.samples, design_seed(seed, service.name, "cost"))
     base = AppraisalInputs.from_scenario(scenario)
+    period = base.period_years
     options = tuple(config.options)
     baseline = service.business_as_usual(config)
-    pricing = Pricing(service, scenario, cost.inputs, options, base.period_years, base, baseline)
+    pricing = Pricing(service, scenario, cost.inputs, options, period, base, baseline)
     configs = [_at_point(config, op_design, p) for p in range(len(op_design.unit))]
-    if not operational and base_runs is not None:
-        runs, reps = [list(base_runs)], len(base_runs)
-        simulated = 0
+    base_mean = _mean_runs(base_runs, service.unobserved_is_zero)
+    if not operational:
+        runs, simulated = [[base_mean]], 0
     else:
-        runs, reps = _simulate(
+        runs = _simulate(
             service,
             configs,
-            base.period_years,
+            period,
             replications,
             seed,
             overrides or {},
@@ -273,14 +296,20 @@ def run_study(
             executor=executor,
             cache=cache,
         )
-        simulated = sum(len(r) for point in runs for r in point)
-    volumes = [
-        [
-            {o: service.yearly_volumes(r, o, configs[p], base.period_years) for o in options}
-            for r in point
-        ]
-        for p, point in enumerate(runs)
-    ]
+        simulated = sum(len(point) for point in runs) * len(runs[0][0])
+    means = [_mean_runs(point, service.unobserved_is_zero) for point in runs]
+
+    def volumes_of(runs_: Runs, point_config: Any) -> dict[str, Volumes]:
+        return {o: service.yearly_volumes(runs_, o, point_config, period) for o in options}
+
+    volumes = [volumes_of(m, configs[p]) for p, m in enumerate(means)]
+    base_volumes = volumes_of(base_mean, config)
+    stated = pricing.stated_row()
+    replicated = np.array(
+        [pricing.present_values(config, stated, volumes_of(r, config)) for r in base_runs]
+    )
+    noise = replicated - replicated.mean(axis=0)
+    reps = len(base_runs)
     pairs = _pairs(
         len(cost.unit), cost.block, len(configs) * reps, design_seed(seed, service.name, "pair")
     )
@@ -289,48 +318,69 @@ def run_study(
         configs,
         volumes,
         cost.values,
-        pairs,
-        reps,
+        pairs // reps,
         block=cost.block,
         jobs=jobs,
         executor=executor,
     )
-    stated = pricing.stated_row()
-    point_pv = np.array(
-        [
-            [pricing.present_values(configs[p], stated, v) for v in point]
-            for p, point in enumerate(volumes)
-        ]
-    )
+    pv += noise[pairs % reps]
+    metric_names = [m.name for m in service.key_metrics]
     year = run_key("", performance_year)
-    performance = {
-        metric.name: np.array(
-            [
-                [
-                    [r.get(f"{o}{year}", {}).get(metric.name, math.nan) for o in options]
-                    for r in point
-                ]
-                for point in runs
-            ]
-        )
-        for metric in service.key_metrics
-    }
+    at_points = _metrics(means, options, year, metric_names)[:, None, :, :]
+    at_base = _metrics(base_runs, options, year, metric_names)
+    spread = at_base - np.nanmean(at_base, axis=0, keepdims=True)
+    joint = at_points + spread[None, :, :, :]
     return Study(
         service=service.name,
         options=options,
-        baseline=service.business_as_usual(config),
+        baseline=baseline,
         cost=cost,
         operational=op_design,
-        replications=reps,
+        replications=replications if operational else 0,
+        base_replications=reps,
         pairs=pairs,
         pv=pv,
-        point_pv=point_pv,
-        performance=performance,
+        point_pv=np.array(
+            [pricing.present_values(configs[p], stated, v) for p, v in enumerate(volumes)]
+        ),
+        noise=noise,
+        performance={name: joint[:, :, :, k] for k, name in enumerate(metric_names)},
         base_pv=pricing.present_values(config, stated, base_volumes),
         simulated_runs=simulated,
         pricing=pricing,
         base_config=config,
         base_volumes=base_volumes,
+    )
+
+
+def _mean_runs(replications: Sequence[Runs], missing_is_zero: bool) -> Runs:
+    """The mean of every metric of every run over ``replications`` (a metric a replication
+    did not report counts as zero where the service says so, else is left out of its mean)."""
+    out: Runs = {}
+    keys = dict.fromkeys(key for runs in replications for key in runs)
+    for key in keys:
+        names = dict.fromkeys(m for runs in replications for m in runs.get(key, {}))
+        out[key] = {}
+        for name in names:
+            values = [runs.get(key, {}).get(name) for runs in replications]
+            if missing_is_zero:
+                values = [0.0 if v is None else v for v in values]
+            present = [v for v in values if v is not None]
+            out[key][name] = math.fsum(present) / len(present)
+    return out
+
+
+def _metrics(
+    replications: Sequence[Runs], options: Sequence[str], year: str, names: Sequence[str]
+) -> np.ndarray:
+    """``(replications, options, metrics)`` of the runs at the performance year (NaN where a
+    run did not report a metric)."""
+    return np.array(
+        [
+            [[runs.get(f"{o}{year}", {}).get(n, math.nan) for n in names] for o in options]
+            for runs in replications
+        ],
+        dtype=float,
     )
 
 
@@ -354,7 +404,7 @@ def _simulate(
     seed: int,
     overrides: Mapping[str, Any],
     **engine: Any,
-) -> tuple[list[list[Runs]], int]:
+) -> list[list[Runs]]:
     """Every option at every demand year of every point, ``replications`` times on common
     random numbers; ``[point][replication]`` -> ``{run key: metrics}``."""
     named = {
@@ -376,7 +426,7 @@ def _simulate(
     for rep, name, metric, value in frame.itertuples(index=False):
         point, _, key = name.partition("|")
         runs[int(point)][int(rep)].setdefault(key, {})[metric] = float(value)
-    return runs, replications
+    return runs
 
 
 def _pairs(rows: int, block: int, simulated: int, seed: int) -> np.ndarray:
@@ -391,24 +441,22 @@ def _pairs(rows: int, block: int, simulated: int, seed: int) -> np.ndarray:
 def _price(
     pricing: Pricing,
     configs: Sequence[Any],
-    volumes: Sequence[Sequence[Mapping[str, Volumes]]],
+    volumes: Sequence[Mapping[str, Volumes]],
     rows: np.ndarray,
-    pairs: np.ndarray,
-    reps: int,
+    points: np.ndarray,
     *,
     block: int = 1,
     jobs: int | None,
     executor: Executor | None,
 ) -> np.ndarray:
-    """Present values of every row, in batches of whole Saltelli blocks (``block`` rows) on
-    the executor (or a process pool), put back in row order."""
+    """Present values of every row on the volumes of its point, in batches of whole Saltelli
+    blocks (``block`` rows) on the executor (or a process pool), put back in row order."""
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     blocks = math.ceil(len(rows) / block)
     size = block * max(1, math.ceil(blocks / (workers * BATCHES_PER_WORKER)))
     starts = range(0, len(rows), size)
     batches = [
-        (pricing, configs, volumes, rows[s : s + size], pairs[s : s + size], reps, block)
-        for s in starts
+        (pricing, configs, volumes, rows[s : s + size], points[s : s + size], block) for s in starts
     ]
     if executor is None and workers > 1 and len(batches) > 1:
         with ProcessPoolExecutor(
@@ -435,18 +483,16 @@ def _gather(executor: Executor, batches: list[tuple[Any, ...]]) -> np.ndarray:
 def _price_batch(
     pricing: Pricing,
     configs: Sequence[Any],
-    volumes: Sequence[Sequence[Mapping[str, Volumes]]],
+    volumes: Sequence[Mapping[str, Volumes]],
     rows: np.ndarray,
-    pairs: np.ndarray,
-    reps: int,
+    points: np.ndarray,
     block: int = 1,
 ) -> np.ndarray:
     """Present values of a batch of whole blocks of rows (executed in a worker)."""
     out = np.empty((len(rows), len(pricing.options)))
     memo: dict[Any, Any] = {}
-    for i, (row, pair) in enumerate(zip(rows, pairs, strict=True)):
-        if i % block == 0:  # a new block: its own volumes, its own memo
+    for i, (row, point) in enumerate(zip(rows, points, strict=True)):
+        if i % block == 0:  # a new block: its own point, its own memo
             memo = {}
-        point, rep = divmod(int(pair), reps)
-        out[i] = pricing.present_values(configs[point], row, volumes[point][rep], memo)
+        out[i] = pricing.present_values(configs[int(point)], row, volumes[int(point)], memo)
     return out

@@ -45,7 +45,7 @@ def test_the_block_memo_prices_exactly_as_a_full_repricing(service: Service, sce
     )
     rows = design.values[: 2 * design.block]
     pairs = np.zeros(len(rows), dtype=int)
-    memoised = _price_batch(pricing, [config], [[volumes]], rows, pairs, 1, design.block)
+    memoised = _price_batch(pricing, [config], [volumes], rows, pairs, design.block)
     full = np.array([pricing.present_values(config, row, volumes) for row in rows])
     assert np.array_equal(memoised, full)
     assert len(np.unique(full[:, 0])) > 3  # the rows do move the costs

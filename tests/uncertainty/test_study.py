@@ -19,7 +19,7 @@ from models.scenario import load_scenario
 from models.scenario.uncertainty_settings import UncertaintySettings
 from models.uncertainty.analysis import analyse
 from models.uncertainty.ranges import replaced, resolve
-from models.uncertainty.study import Study, run_study
+from models.uncertainty.study import Study, replication_runs, run_study
 from tests.support import BASELINE
 
 SERVICE = SERVICES["recovery"]
@@ -62,32 +62,15 @@ def comparison(scenario: Any) -> OptionComparison:
     return compare_service(SERVICE, scenario, replications=2, jobs=1, **SERVICE.quick)
 
 
-def _volumes(scenario: Any, comparison: OptionComparison) -> dict[str, Any]:
-    config = SERVICE.section(scenario)
-    return {
-        o: SERVICE.yearly_volumes(comparison.mean_by_run, o, config, 10) for o in config.options
-    }
-
-
 def _study(scenario: Any, comparison: OptionComparison, **engine: Any) -> Study:
     return run_study(
         SERVICE,
         scenario,
-        _volumes(scenario, comparison),
+        replication_runs(comparison.results),
         replications=scenario.uncertainty.replications,
         overrides=SERVICE.quick,
-        base_runs=_runs(comparison),
         **engine,
     )
-
-
-def _runs(comparison: OptionComparison) -> list[dict[str, dict[str, float]]]:
-    runs: dict[int, dict[str, dict[str, float]]] = {}
-    for rep, option, year, metric, value in comparison.results[
-        ["replication", "option", "year", "metric", "value"]
-    ].itertuples(index=False):
-        runs.setdefault(int(rep), {}).setdefault(f"{option}@{year:g}", {})[metric] = value
-    return [runs[r] for r in sorted(runs)]
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +81,7 @@ def one_worker(scenario: Any, comparison: OptionComparison) -> Study:
 def _same(a: Study, b: Study) -> None:
     assert np.array_equal(a.pv, b.pv)
     assert np.array_equal(a.point_pv, b.point_pv)
+    assert np.array_equal(a.noise, b.noise)
     assert np.array_equal(a.pairs, b.pairs)
     for name in a.performance:
         assert np.array_equal(a.performance[name], b.performance[name], equal_nan=True)
@@ -144,14 +128,13 @@ def test_cost_only_sampling_simulates_nothing(comparison: OptionComparison) -> N
     found = run_study(
         silent,
         scenario,
-        _volumes(scenario, comparison),
+        replication_runs(comparison.results),
         replications=1,
         overrides=SERVICE.quick,
-        base_runs=_runs(comparison),
         jobs=2,
     )
     assert found.simulated_runs == 0
-    assert found.operational.unit.shape == (1, 0) and found.replications == 2
+    assert found.operational.unit.shape == (1, 0) and found.base_replications == 2
     assert len(np.unique(found.pv[:, 0])) > 100  # every sample re-priced
 
 
@@ -197,8 +180,9 @@ def test_findings_are_coherent(one_worker: Study, scenario: Any) -> None:
     assert set(found.tornado["input"]) == {i.name for i in resolve(scenario)}
     assert list(found.sobol["input"]) == list(COSTS)
     assert list(found.morris["input"]) == list(DEMAND)
-    assert math.isnan(found.variance["noise"])  # one inner replication: noise not separated
-    assert 0 <= found.variance["operational"] <= 1.0
+    shares = found.variance
+    assert shares["noise"] > 0 and shares["operational"] > 0
+    assert all(0 <= shares[k] <= 1 for k in ("noise", "operational", "cost")), shares
     first = int(np.argmin(one_worker.base_pv))
     for row in found.switching[found.switching["within_range"]].itertuples(index=False):
         if row.method != "re-priced":
