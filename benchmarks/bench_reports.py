@@ -30,7 +30,7 @@ def main(names: list[str]) -> int:
             start = time.perf_counter()
             done = subprocess.run(
                 [sys.executable, "-m", "workbook", "run", "--only", name, "--scenario",
-                 str(scenario), "--reports-dir", reports, "--jobs", "1"],
+                 str(scenario), "--reports-dir", reports, "--jobs", "1", "--no-cache"],
                 capture_output=True,
                 text=True,
             )  # fmt: skip

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -49,6 +50,9 @@ from models.kit.periods import by_run, split_run_keys
 from models.kit.replications import run_replications
 from models.scenario import Scenario
 from models.service import Service
+
+if TYPE_CHECKING:
+    from models.kit.cache import ResultCache
 
 __all__ = ["AppraisalInputs", "OptionComparison", "compare_options", "compare_service"]
 
@@ -250,15 +254,26 @@ def compare_options(
     replications: int,
     seed: int,
     jobs: int | None = None,
+    executor: Executor | None = None,
+    cache: ResultCache | None = None,
     baseline: str,
     performance_year: float = 1,
     description: str = "",
     config: Any = None,
     service: Service | None = None,
 ) -> OptionComparison:
-    """Run every option at every simulated demand year and compare them (see module notes)."""
+    """Run every option at every simulated demand year and compare them (see module notes);
+    ``jobs``, ``executor`` and ``cache`` go to
+    :func:`~models.kit.replications.run_replications`."""
     raw = run_replications(
-        simulate, runs, replications=replications, seed=seed, jobs=jobs, description=description
+        simulate,
+        runs,
+        replications=replications,
+        seed=seed,
+        jobs=jobs,
+        executor=executor,
+        cache=cache,
+        description=description,
     )
     results = split_run_keys(raw)
     at_year = results[results["year"] == performance_year].drop(columns="year")
@@ -304,6 +319,8 @@ def compare_service(
     replications: int,
     seed: int | None = None,
     jobs: int | None = None,
+    executor: Executor | None = None,
+    cache: ResultCache | None = None,
     options: Sequence[str] | None = None,
     levels: int = 2,
     performance_year: float = 1,
@@ -312,7 +329,8 @@ def compare_service(
 ) -> OptionComparison:
     """Every option (or ``options``) of ``service`` on ``scenario``, compared with the
     section's business-as-usual option; ``seed`` defaults to the scenario's and ``overrides``
-    (``warmup_days``...) go to the service's runs."""
+    (``warmup_days``...) go to the service's runs; ``jobs``, ``executor`` and ``cache`` to
+    :func:`~models.kit.replications.run_replications`."""
     config = service.section(scenario)
     if config is None:
         raise ValueError(f"the scenario has no {service.name} section")
@@ -328,6 +346,8 @@ def compare_service(
         replications=replications,
         seed=scenario.seed if seed is None else seed,
         jobs=jobs,
+        executor=executor,
+        cache=cache,
         baseline=service.business_as_usual(config),
         performance_year=performance_year,
         description=description,

@@ -12,11 +12,12 @@ Nothing here imports :mod:`models.scenario`, so the scenario schema may import t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from functools import partial
 from importlib import import_module
 from operator import attrgetter
-from typing import Any, Literal, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
 import pandas as pd
 
@@ -31,6 +32,9 @@ from models.costing import (
 from models.kit import periods
 from models.kit.runs import ServiceRun
 from models.kit.streams import Streams
+
+if TYPE_CHECKING:
+    from models.kit.cache import ResultCache
 
 __all__ = ["KeyMetric", "Service", "UnitCost"]
 
@@ -117,7 +121,8 @@ class Service:
     cost_lines: Callable[[Any, str, Volumes, int], list[CostLine]]
     """``cost_lines(config, option, volumes, period_years)``."""
     verify: Callable[..., pd.DataFrame]
-    """``verify(replications=, seed=, jobs=)``: the model against queueing theory."""
+    """``verify(replications=, seed=, jobs=, executor=, cache=)``: the model against queueing
+    theory (``executor`` and ``cache`` go to :func:`models.kit.replications.run_replications`)."""
     key_metrics: tuple[KeyMetric, ...]
     unit_cost: UnitCost
     interpolation_metrics: tuple[str, ...]
@@ -280,10 +285,13 @@ class Service:
         levels: int = 2,
         metrics: Iterable[str] | None = None,
         jobs: int | None = 1,
+        executor: Executor | None = None,
+        cache: ResultCache | None = None,
         **overrides: Any,
     ) -> pd.DataFrame:
         """Is interpolation between demand levels sound? Simulate the year furthest from the
-        simulated ones too (:func:`models.kit.periods.interpolation_check`)."""
+        simulated ones too (:func:`models.kit.periods.interpolation_check`; ``executor`` and
+        ``cache`` go to :func:`models.kit.replications.run_replications`)."""
         return periods.service_interpolation_check(
             self.simulate,
             self.run_class,
@@ -298,5 +306,7 @@ class Service:
             seed=seed,
             options=options,
             jobs=jobs,
+            executor=executor,
+            cache=cache,
             **overrides,
         )

@@ -4,6 +4,9 @@ the test module's folder is named after; ``tests/contract`` parametrises its own
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +15,23 @@ import pytest
 from models.registry import SERVICES
 from models.service import Service
 from tests.support import section_mapping
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every ``workbook run`` and report context of the session (and of each xdist worker)
+    uses a result cache of its own, never the project's ``.cache/results``."""
+    folder = tempfile.mkdtemp(prefix="workbook-test-cache-")
+    config.stash[_CACHE] = folder
+    os.environ["WORKBOOK_CACHE"] = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(_CACHE, None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+_CACHE = pytest.StashKey[str]()
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,7 @@ def test_has_one_parameters_cell_with_the_runner_parameters(path: Path) -> None:
     tagged = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     assert len(tagged) == 1, f"{path.name}: expected one cell tagged 'parameters'"
     source = tagged[0].source
-    for name in ("scenario", "replications", "quick", "jobs"):
+    for name in ("scenario", "replications", "quick", "jobs", "dask"):
         assert f"{name} =" in source, f"{path.name}: parameters cell does not set {name}"
 
 
@@ -38,6 +38,7 @@ SERVICE_NOTEBOOKS = [path for path in NOTEBOOKS if path.stem in ("recovery", "fl
 MAX_CODE_LINES = 110
 PARAMETERS = (
     'scenario = "../data/scenarios/baseline.yaml"\nreplications = None\nquick = False\njobs = None'
+    "\ndask = None"
 )
 
 
@@ -59,10 +60,10 @@ def test_service_notebook_is_thin(path: Path) -> None:
 @pytest.mark.parametrize("path", SERVICE_NOTEBOOKS, ids=lambda p: p.name)
 def test_service_notebook_leaves_the_run_policy_to_the_context(path: Path) -> None:
     cells = _code_cells(path)
-    assert cells[0] == PARAMETERS, f"{path.name}: the parameters cell is not the runner's four"
+    assert cells[0] == PARAMETERS, f"{path.name}: the parameters cell is not the runner's five"
     assert (
-        f'ReportContext.from_parameters(scenario, replications, quick, jobs, "{path.stem}")'
-        in (cells[1])
+        f'ReportContext.from_parameters(scenario, replications, quick, jobs, "{path.stem}", '
+        "dask=dask)" in (cells[1])
     )
     source = "\n".join(cells)
     for banned in ("in_house", "BASELINE", "quick_horizon_days", "warmup_days", "sc.run"):

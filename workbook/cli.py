@@ -1,4 +1,4 @@
-"""The ``workbook`` command: ``workbook run`` and ``workbook validate``.
+"""The ``workbook`` command: ``workbook run``, ``workbook validate`` and ``workbook cache clear``.
 
 User errors (a bad option, an invalid scenario, an unknown notebook) and file-system failures
 (a read-only or full disk, a file in the way) are reported on one line each, with a non-zero
@@ -42,10 +42,11 @@ class _OneLineParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Parser for ``workbook run`` and ``workbook validate``."""
+    """Parser for ``workbook run``, ``workbook validate`` and ``workbook cache clear``."""
     parser = _OneLineParser(
         prog="workbook",
-        description="Run the service-delivery option reports, or check scenario files.",
+        description="Run the service-delivery option reports, check scenario files, or clear "
+        "the result cache.",
     )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_OneLineParser)
 
@@ -112,6 +113,20 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"limit for any one notebook cell, at most {MAX_TIMEOUT_S:.0f} "
         f"(default: {DEFAULT_TIMEOUT_S:.0f})",
     )
+    run.add_argument(
+        "--dask",
+        type=_dask_spec,
+        metavar="SPEC",
+        help="run the replications on Dask: local:N starts a LocalCluster of N workers on this "
+        "machine for the run; tcp://HOST:PORT uses a running scheduler whose workers have this "
+        "project installed at the same version (default: a process pool in each notebook)",
+    )
+    run.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="simulate everything again: neither read nor write the result cache "
+        "(default: WORKBOOK_CACHE, else .cache/results)",
+    )
 
     validate = commands.add_parser(
         "validate",
@@ -119,6 +134,15 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check scenario files; print one line per problem.",
     )
     validate.add_argument("files", nargs="+", metavar="FILE", help="scenario file(s)")
+
+    cache = commands.add_parser(
+        "cache",
+        help="manage the result cache",
+        description="The result cache holds simulated results keyed by everything that "
+        "determines them (WORKBOOK_CACHE, else .cache/results).",
+    )
+    actions = cache.add_subparsers(dest="action", required=True, parser_class=_OneLineParser)
+    actions.add_parser("clear", help="remove every entry of the result cache")
     return parser
 
 
@@ -130,6 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from workbook.validate import main as validate_main
 
             return validate_main(list(args.files))
+        if args.command == "cache":
+            return _cache_clear()
         return _run(args)
     except KeyboardInterrupt:
         print("workbook: interrupted", file=sys.stderr)
@@ -170,6 +196,8 @@ def _run(args: argparse.Namespace) -> int:
         quick=args.quick,
         jobs=args.jobs,
         timeout=args.timeout,
+        dask=None if args.dask is None else str(args.dask),
+        cache=not args.no_cache,
     )
     try:
         return run(options)
@@ -177,6 +205,18 @@ def _run(args: argparse.Namespace) -> int:
         for line in error.lines:
             print(line, file=sys.stderr)
         return EXIT_USAGE
+
+
+def _cache_clear() -> int:
+    """``workbook cache clear``: remove the entries of the cache WORKBOOK_CACHE names (the
+    project's ``.cache/results`` when it names none or says ``off``) and say how many."""
+    from models.kit.cache import ResultCache
+
+    cache = ResultCache.from_environment() or ResultCache(ResultCache.default_root())
+    removed = cache.clear()
+    entries = "entry" if removed == 1 else "entries"
+    print(f"workbook: removed {removed} result cache {entries} from {cache.root}")
+    return EXIT_OK
 
 
 def _hint(error: OSError, reports_dir: Path | None) -> str:
@@ -210,6 +250,17 @@ def _whole_number(minimum: int, maximum: int) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+def _dask_spec(text: str) -> object:
+    """argparse type for --dask: ``local:N`` or a scheduler address
+    (:func:`models.kit.engine.parse_dask`)."""
+    from models.kit.engine import parse_dask
+
+    try:
+        return parse_dask(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _positive_seconds(text: str) -> float:

@@ -10,6 +10,11 @@ replications of the method sections) is written here once, for every report:
   warm-up, each no longer than the section's own period (a quick run is never longer than a
   full one), with ``run.quick_replications`` replications;
 - an explicit ``replications`` parameter overrides either count.
+
+Every run of the report goes to one :class:`~models.kit.engine.Engine` (the process pool, or a
+Dask cluster named by the ``dask`` parameter), held open for the kernel's life, and through the
+result cache named by ``WORKBOOK_CACHE`` (:meth:`ResultCache.from_environment`), when there is
+one; neither changes a number.
 """
 
 from __future__ import annotations
@@ -22,15 +27,28 @@ from types import MappingProxyType
 from typing import Any
 
 from models.comparison import AppraisalInputs, OptionComparison, compare_service
+from models.kit.cache import ResultCache
+from models.kit.engine import Engine
 from models.kit.streams import Streams
 from models.registry import SERVICES, Registry
 from models.scenario import Scenario, load_scenario
 from models.service import Service
 
-__all__ = ["PERFORMANCE_YEAR", "MethodReplications", "ReportContext"]
+__all__ = ["PERFORMANCE_YEAR", "MethodReplications", "ReportContext", "cache_note"]
 
 PERFORMANCE_YEAR = 1
 """Demand year of the performance tables and charts (year 1 of the appraisal)."""
+
+
+def cache_note(cache: ResultCache | None) -> str:
+    """The sentence a report prints about the result cache, e.g. "412 of 420 simulated runs
+    came from the result cache." (counted by ``cache`` over this kernel's runs)."""
+    if cache is None:
+        return "The result cache was off: every run was simulated."
+    looked_up = cache.hits + cache.misses
+    if looked_up == 0:
+        return "The result cache was on; no simulated run went through it."
+    return f"{cache.hits} of {looked_up} simulated runs came from the result cache."
 
 
 @dataclass(frozen=True)
@@ -72,6 +90,10 @@ class ReportContext:
     """The business-as-usual option, from the section."""
     period_years: int
     started: datetime
+    engine: Engine
+    """Where the replications run (its ``label`` goes in the provenance)."""
+    cache: ResultCache | None
+    """The result cache, or ``None`` when it is off."""
 
     @classmethod
     def from_parameters(
@@ -83,9 +105,12 @@ class ReportContext:
         service_name: str,
         *,
         registry: Registry = SERVICES,
+        dask: str | None = None,
     ) -> ReportContext:
         """The context of a report on ``service_name`` from the notebook's parameters;
-        refuses, in one line, an unknown service or a scenario without its section."""
+        refuses, in one line, an unknown service or a scenario without its section. ``dask``
+        (``None``, ``"local:N"`` or a scheduler address) chooses the engine, opened for the
+        kernel's life (:meth:`Engine.open_for_kernel`); the cache is ``WORKBOOK_CACHE``'s."""
         started = datetime.now()
         loaded = (
             load_scenario(scenario, registry=registry)
@@ -102,6 +127,7 @@ class ReportContext:
             )
         run = loaded.run
         period = config.period
+        engine = Engine.open_for_kernel(dask, jobs)
         return cls(
             scenario=loaded,
             service=service,
@@ -120,6 +146,8 @@ class ReportContext:
             baseline=service.business_as_usual(config),
             period_years=AppraisalInputs.from_scenario(loaded).period_years,
             started=started,
+            engine=engine,
+            cache=ResultCache.from_environment(),
         )
 
     # ------------------------------------------------------------------ derived
@@ -145,6 +173,16 @@ class ReportContext:
         return [option for option in self.config.options if option != self.baseline]
 
     @property
+    def engine_options(self) -> dict[str, Any]:
+        """What every run of this report passes to ``run_replications``: the engine's
+        ``jobs`` and ``executor``, and the ``cache``."""
+        return {"jobs": self.engine.workers, "executor": self.engine.executor, "cache": self.cache}
+
+    def cache_note(self) -> str:
+        """The sentence the report prints about the result cache (:func:`cache_note`)."""
+        return cache_note(self.cache)
+
+    @property
     def overrides(self) -> dict[str, float]:
         """The simulated period every run of this report uses (to the service's run class)."""
         return {"warmup_days": self.warmup_days, "window_days": self.window_days}
@@ -157,7 +195,7 @@ class ReportContext:
             self.service,
             self.scenario,
             replications=self.replications,
-            jobs=self.jobs,
+            **self.engine_options,
             performance_year=PERFORMANCE_YEAR,
             description=self.service.name,
             **self.overrides,
@@ -165,11 +203,20 @@ class ReportContext:
 
     def traces(self) -> dict[str, Any]:
         """One simulated period of every option at the performance year (replication 0), for
-        the charts of a single run: the same demand under every option."""
+        the charts of a single run: the same demand under every option (from the result cache
+        when it holds them)."""
         runs = self.service.performance_runs(self.config, year=PERFORMANCE_YEAR, **self.overrides)
+        return {option: self._trace(run) for option, run in runs.items()}
+
+    def _trace(self, run: Any) -> Any:
         # A fresh Streams per option: streams are stateful, and each option must see the same
         # draws (common random numbers).
-        return {o: self.service.trace(run, Streams(self.seed, 0)) for o, run in runs.items()}
+        def compute() -> Any:
+            return self.service.trace(run, Streams(self.seed, 0))
+
+        if self.cache is None:
+            return compute()
+        return self.cache.memo(("trace", self.service.trace, run, self.seed, 0), compute)
 
     def interpolation_check(self) -> Any:
         """The interpolation check between demand levels, with this report's run policy."""
@@ -178,12 +225,12 @@ class ReportContext:
             self.period_years,
             replications=self.method.interpolation,
             seed=self.seed,
-            jobs=self.jobs,
+            **self.engine_options,
             **self.overrides,
         )
 
     def verification(self) -> Any:
         """The service model against queueing theory, with this report's run policy."""
         return self.service.verify(
-            replications=self.method.verification, seed=self.seed, jobs=self.jobs
+            replications=self.method.verification, seed=self.seed, **self.engine_options
         )

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from models.scenario import Scenario
 
 HEADLINE_MIME = "application/vnd.workbook.headline+json"
+RESULT_MIME = "application/vnd.workbook.result+json"
+"""Machine-readable results a notebook publishes (``{name: data}``): the runner writes each to
+``reports/<scenario>/<notebook>-<name>.json`` beside the report, and nothing renders."""
 
 MISSING = "—"
 """How a report shows a figure a run did not report (NaN): the same in every table."""
@@ -124,6 +127,14 @@ def headline(figures: Mapping[str, str]) -> None:
 
     payload = {str(name): str(value) for name, value in figures.items()}
     publish_display_data({HEADLINE_MIME: payload})
+
+
+def result(name: str, data: Any) -> None:
+    """Publish a machine-readable result (plain JSON data) for the runner to write beside the
+    report as ``<notebook>-<name>.json`` (:data:`RESULT_MIME`); nothing shows in the report."""
+    from IPython.display import publish_display_data
+
+    publish_display_data({RESULT_MIME: {name: data}})
 
 
 def table(df: pandas.DataFrame, caption: str) -> HTMLBlock:

@@ -55,7 +55,8 @@ def cost_summary(
         parts.append(
             f"{label} costs {money(abs(diff))} {direction} than {base_name}, with a "
             f"{_interval(low, high)} ({sure}); it was cheaper in "
-            f"{other['prob_cheaper']:.0%} of the simulated replications."
+            f"{other['prob_cheaper']:.0%} of the simulated replications (simulation noise "
+            "only: the uncertainty of the inputs follows)."
         )
     return " ".join(parts)
 

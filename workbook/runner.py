@@ -30,6 +30,16 @@ kernel's replication workers. On Linux every level asks for SIGKILL when its par
 its run id, and its kernels' connection files and sockets live in its own temporary folder;
 the next run removes those of runs that are no longer alive (see :mod:`workbook.leftovers`).
 
+Engines and the cache. Replications run where ``--dask`` says (:mod:`models.kit.engine`): by
+default each kernel's own process pool; for ``local:N`` the runner starts ONE
+``distributed.LocalCluster`` for the whole run (its workers die with the runner) and passes its
+scheduler address to every notebook as the ``dask`` parameter; any other spec is a scheduler
+address, checked before anything runs and passed on as it is. Kernels get ``WORKBOOK_CACHE``
+(``default`` unless ``--no-cache`` or the environment names another; a relative path is made
+absolute, since kernels run in the notebooks' folder) and ``WORKBOOK_PROGRESS``, a progress file
+per task in the run's own temporary folder (:mod:`models.kit.progress`); every
+``progress_interval_s`` the runner prints one line per running task from its file.
+
 Paths are taken literally: papermill formats the paths it is given with ``str.format``, so
 their braces are doubled before they are handed over.
 """
@@ -39,11 +49,13 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
+import json
 import multiprocessing
 import os
 import re
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -55,11 +67,11 @@ from typing import TYPE_CHECKING, Any
 
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Unicode
+from traitlets import Dict, Unicode
 from traitlets.config import Config
 
 from workbook.atomic import atomic_write_text
-from workbook.display import HEADLINE_MIME
+from workbook.display import HEADLINE_MIME, RESULT_MIME
 from workbook.folders import reports_dir_problems
 from workbook.index import STATUS_FAILED, STATUS_OK, ReportEntry, update_index
 from workbook.leftovers import claim_run
@@ -67,6 +79,8 @@ from workbook.provenance import PROJECT_ROOT
 
 if TYPE_CHECKING:
     import nbformat
+
+    from models.kit.engine import Engine
 
 KERNEL_NAME = "workbook-python"
 IPC_TRANSPORT = os.name == "posix"
@@ -77,6 +91,9 @@ REMOVED_TAGS = frozenset({"parameters", "injected-parameters", "notebook-only"})
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "workbook_report"
 REASON_MAX_CHARS = 300
+PROGRESS_INTERVAL_S = 10.0
+CACHE_ENV = "WORKBOOK_CACHE"  # models.kit.cache.ENV (not imported: the runner stays light)
+PROGRESS_ENV = "WORKBOOK_PROGRESS"  # models.kit.progress.ENV
 
 Say = Callable[[str], None]
 
@@ -101,6 +118,12 @@ class RunOptions:
     quick: bool = False
     jobs: int = 1
     timeout: float | None = 3600.0
+    dask: str | None = None
+    """``None`` (each kernel's process pool), ``local:N`` or a Dask scheduler address."""
+    cache: bool = True
+    """Use the result cache (``WORKBOOK_CACHE``, by default the project's ``.cache/results``)."""
+    progress_interval_s: float = PROGRESS_INTERVAL_S
+    """How often to print the progress of running notebooks (0: never)."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +141,9 @@ class NotebookTask:
     timeout: float | None
     run_id: str = ""  # names this run's temporary files
     socket_dir: str = ""  # this run's folder for kernel sockets and connection files
+    dask: str | None = None  # the notebook's ``dask`` parameter: a scheduler address or None
+    cache: str = "off"  # WORKBOOK_CACHE of the kernel
+    progress_file: str = ""  # WORKBOOK_PROGRESS of the kernel ("": none)
 
     @property
     def stem(self) -> str:
@@ -126,6 +152,14 @@ class NotebookTask:
     @property
     def label(self) -> str:
         return f"{self.scenario_slug}/{self.stem}"
+
+    @property
+    def kernel_env(self) -> dict[str, str]:
+        """What the kernel's environment adds: the result cache and the progress file."""
+        env = {CACHE_ENV: self.cache}
+        if self.progress_file:
+            env[PROGRESS_ENV] = self.progress_file
+        return env
 
 
 @dataclass(frozen=True)
@@ -166,6 +200,9 @@ class WorkbookKernelManager(AsyncKernelManager):
     socket_dir = Unicode("", help="Folder for the kernel's sockets and connection file").tag(
         config=True
     )
+    kernel_env = Dict(
+        value_trait=Unicode(), help="Variables added to the kernel's environment"
+    ).tag(config=True)
 
     def _transport_default(self) -> str:
         return "ipc" if IPC_TRANSPORT else "tcp"
@@ -192,6 +229,8 @@ class WorkbookKernelManager(AsyncKernelManager):
         hook = parent_death_hook(os.getpid())
         if hook is not None:
             kw["preexec_fn"] = hook
+        if self.kernel_env:
+            kw["env"] = {**kw.get("env", os.environ), **self.kernel_env}
         await super()._async_launch_kernel(kernel_cmd, **kw)
 
 
@@ -218,18 +257,27 @@ def run(options: RunOptions, say: Say | None = None) -> int:
     """
     say = say or _say_stderr
     planned = plan_tasks(options)
-    with claim_run(options.reports_dir) as claim:
+    with _run_engine(options.dask) as engine, claim_run(options.reports_dir) as claim:
         tasks = [
-            dataclasses.replace(task, run_id=claim.run_id, socket_dir=str(claim.socket_dir))
+            dataclasses.replace(
+                task,
+                run_id=claim.run_id,
+                socket_dir=str(claim.socket_dir),
+                dask=engine.address,
+                progress_file=str(claim.socket_dir / f"{task.scenario_slug}.{task.stem}.json"),
+            )
             for task in planned
         ]
         concurrent = max(1, min(options.jobs, len(tasks)))
-        say(
-            f"workbook: {len(tasks)} report(s), {concurrent} at a time, "
+        where = (
             f"{tasks[0].jobs} replication worker(s) each"
+            if engine.address is None
+            else f"replications on {engine.label}"
         )
+        say(f"workbook: {len(tasks)} report(s), {concurrent} at a time, {where}")
         ok = failed = 0
-        for outcome in _execute_all(tasks, concurrent, say):
+        progress = ProgressLines(say, options.progress_interval_s)
+        for outcome in _execute_all(tasks, concurrent, say, progress):
             update_index(options.reports_dir, [outcome.entry()], tag=claim.run_id)
             ok += outcome.ok
             failed += not outcome.ok
@@ -248,6 +296,7 @@ def plan_tasks(options: RunOptions) -> list[NotebookTask]:
     concurrent = max(1, min(options.jobs, len(scenarios) * len(notebooks)))
     replication_jobs = max(1, available_cores() // concurrent)
     reports_dir = str(options.reports_dir.resolve())
+    cache = cache_setting(options.cache)
     return [
         NotebookTask(
             scenario_path=str(Path(scenario.source).resolve()),
@@ -259,10 +308,40 @@ def plan_tasks(options: RunOptions) -> list[NotebookTask]:
             quick=options.quick,
             jobs=replication_jobs,
             timeout=options.timeout,
+            cache=cache,
         )
         for scenario in scenarios
         for notebook in notebooks
     ]
+
+
+@contextlib.contextmanager
+def _run_engine(dask: str | None) -> Iterator[Engine]:
+    """The run's engine: for ``local:N`` one LocalCluster that every notebook joins by its
+    address; for an address, a checked connection to it. A spec that cannot be used is a
+    :class:`RunError` (one line) before anything runs."""
+    from models.kit.engine import open_engine
+
+    with contextlib.ExitStack() as stack:
+        try:
+            engine = stack.enter_context(open_engine(dask, 1))
+        except ValueError as error:
+            raise RunError([f"--dask: {error}"]) from None
+        yield engine
+
+
+def cache_setting(use_cache: bool) -> str:
+    """``WORKBOOK_CACHE`` for the kernels: ``off`` without the cache; else the environment's
+    setting (a relative path made absolute: kernels run in the notebooks' folder) or
+    ``default``."""
+    if not use_cache:
+        return "off"
+    value = os.environ.get(CACHE_ENV, "").strip()
+    if value.lower() in ("", "default"):
+        return "default"
+    if value.lower() == "off":
+        return "off"
+    return str(Path(value).expanduser().resolve())
 
 
 def available_cores() -> int:
@@ -284,6 +363,9 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
         executed = _execute_notebook(task, running)
         title = f"{task.scenario_name} — {notebook_title(executed, task.stem)}"
         html = export_html(executed, title, Path(task.notebook).parent)
+        for name, data in published_results(executed).items():
+            text = json.dumps(data, indent=1, allow_nan=False)
+            atomic_write_text(out_dir / f"{task.stem}-{name}.json", text, tag=task.run_id)
         atomic_write_text(out_dir / f"{task.stem}.html", html, tag=task.run_id)
         failed_copy.unlink(missing_ok=True)
         return _outcome(task, started, ok=True, headline=headline_figures(executed))
@@ -331,6 +413,19 @@ def headline_figures(nb: nbformat.NotebookNode) -> dict[str, str]:
     return figures
 
 
+def published_results(nb: nbformat.NotebookNode) -> dict[str, Any]:
+    """Machine-readable results published by ``workbook.display.result`` (later ones win),
+    by a name made safe as part of a file name."""
+    found: dict[str, Any] = {}
+    for output in _outputs(nb):
+        data = output.get("data", {}).get(RESULT_MIME)
+        if isinstance(data, dict):
+            for name, value in data.items():
+                safe = re.sub(r"[^A-Za-z0-9_-]+", "-", str(name)).strip("-") or "result"
+                found[safe] = value
+    return found
+
+
 def notebook_title(nb: nbformat.NotebookNode, fallback: str) -> str:
     """The first Markdown heading of the notebook, else a title made from its file name."""
     for cell in nb.cells:
@@ -362,16 +457,21 @@ def _execute_notebook(task: NotebookTask, output: Path) -> nbformat.NotebookNode
     """papermill on the workbook kernel, in the notebook's folder, with the run parameters."""
     import papermill
 
-    config = Config({"WorkbookKernelManager": {"socket_dir": task.socket_dir}})
+    config = Config(
+        {"WorkbookKernelManager": {"socket_dir": task.socket_dir, "kernel_env": task.kernel_env}}
+    )
+    parameters: dict[str, Any] = {
+        "scenario": task.scenario_path,
+        "replications": task.replications,
+        "quick": task.quick,
+        "jobs": task.jobs,
+    }
+    if task.dask is not None:  # the notebooks' default is None: only a cluster is passed
+        parameters["dask"] = task.dask
     return papermill.execute_notebook(
         _literal(task.notebook),
         _literal(str(output)),
-        parameters={
-            "scenario": task.scenario_path,
-            "replications": task.replications,
-            "quick": task.quick,
-            "jobs": task.jobs,
-        },
+        parameters=parameters,
         kernel_name=KERNEL_NAME,
         language="python",
         cwd=str(Path(task.notebook).parent),
@@ -390,12 +490,24 @@ def _literal(path: str) -> str:
     return path.replace("{", "{{").replace("}", "}}")
 
 
-def _execute_all(tasks: list[NotebookTask], concurrent: int, say: Say) -> Iterator[NotebookOutcome]:
-    """Outcomes as tasks finish; at most ``concurrent`` notebooks run at once."""
+def _execute_all(
+    tasks: list[NotebookTask], concurrent: int, say: Say, progress: ProgressLines
+) -> Iterator[NotebookOutcome]:
+    """Outcomes as tasks finish; at most ``concurrent`` notebooks run at once; ``progress``
+    says how far the running ones are."""
+    with progress:
+        yield from _execute_watched(tasks, concurrent, say, progress)
+
+
+def _execute_watched(
+    tasks: list[NotebookTask], concurrent: int, say: Say, progress: ProgressLines
+) -> Iterator[NotebookOutcome]:
     if concurrent == 1:
         for number, task in enumerate(tasks, 1):
             say(f"[{number}/{len(tasks)}] running  {task.label}")
+            progress.started(task)
             outcome = execute_task(task)
+            progress.finished(task)
             say(_finished_line(number, len(tasks), outcome))
             yield outcome
         return
@@ -409,12 +521,82 @@ def _execute_all(tasks: list[NotebookTask], concurrent: int, say: Say) -> Iterat
                 number, task = waiting.pop(0)
                 say(f"[{number}/{len(tasks)}] running  {task.label}")
                 running[pool.submit(execute_task, task)] = (number, task)
+                progress.started(task)
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
                 number, task = running.pop(future)
+                progress.finished(task)
                 outcome = _result_or_failure(future, task)
                 say(_finished_line(number, len(tasks), outcome))
                 yield outcome
+
+
+class ProgressLines:
+    """While notebooks run, every ``interval_s`` one line per running task from its progress
+    file (``models.kit.progress``), e.g. ``baseline/recovery (2 min 5 s so far): recovery:
+    120/432 runs, about 1 min 10 s left``; from a daemon thread, as a context manager."""
+
+    def __init__(self, say: Say, interval_s: float) -> None:
+        self._say = say
+        self._interval_s = interval_s
+        self._running: dict[str, tuple[NotebookTask, float]] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> ProgressLines:
+        if self._interval_s > 0:
+            self._thread = threading.Thread(
+                target=self._loop, name="workbook-progress", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def started(self, task: NotebookTask) -> None:
+        with self._lock:
+            self._running[task.label] = (task, time.monotonic())
+
+    def finished(self, task: NotebookTask) -> None:
+        with self._lock:
+            self._running.pop(task.label, None)
+
+    def lines(self) -> list[str]:
+        """One line per running task, in the order they started."""
+        with self._lock:
+            running = list(self._running.values())
+        now = time.monotonic()
+        return [progress_line(task, now - since) for task, since in running]
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self._interval_s):
+            for line in self.lines():
+                self._say(line)
+
+
+def progress_line(task: NotebookTask, elapsed_s: float) -> str:
+    """How far ``task`` is, from its progress file, after ``elapsed_s`` seconds."""
+    from models.kit.progress import describe, read_progress
+
+    progress = read_progress(task.progress_file) if task.progress_file else None
+    state = describe(progress) if progress else "no study has reported progress yet"
+    return f"      {task.label} ({duration(elapsed_s)} so far): {state}"
+
+
+def duration(seconds: float) -> str:
+    """``"45 s"``, ``"2 min 5 s"``, ``"2 min"``, ``"1 h 3 min"``."""
+    whole = max(0, round(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes} min"
+    if minutes:
+        return f"{minutes} min {secs} s" if secs else f"{minutes} min"
+    return f"{secs} s"
 
 
 def _notebook_pool(workers: int) -> ProcessPoolExecutor:
@@ -546,7 +728,8 @@ def _strip_headline_outputs(nb: nbformat.NotebookNode) -> None:
 def _for_reader(output: dict[str, Any]) -> bool:
     if output.get("output_type") == "stream":
         return output.get("name") != "stderr"
-    return HEADLINE_MIME not in output.get("data", {})
+    data = output.get("data", {})
+    return HEADLINE_MIME not in data and RESULT_MIME not in data
 
 
 def _outputs(nb: nbformat.NotebookNode) -> Iterator[dict[str, Any]]:

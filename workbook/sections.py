@@ -14,11 +14,12 @@ import numpy as np
 import pandas as pd
 
 from models.appraisal import CostLine
-from models.assumptions import register
+from models.assumptions import estimates_without_range, register
 from models.comparison import OptionComparison
 from models.kit.output_analysis import PrecisionNotReached, replications_needed
 from models.kit.warmup import WarmupEvidence
 from models.scenario import load_sources
+from models.uncertainty.ranges import resolve
 from workbook import charts, display, narrative, tables
 from workbook.context import ReportContext
 
@@ -240,25 +241,32 @@ def sensitivity(ctx: ReportContext, result: OptionComparison) -> None:
 
 
 def assumptions(ctx: ReportContext) -> None:
-    """Every input of the appraisal and of the service section, with unit, grade and source."""
+    """Every input of the appraisal and of the service section, with unit, grade, source and,
+    where the scenario gives one, its range and the reason for it; then the estimates that
+    have no range (an estimate with no range is accepted, and the report says so)."""
     scenario, section = ctx.scenario, ctx.service.name
     sources = load_sources()
     data = scenario.model_dump(mode="json")
+    inputs = resolve(scenario)
     found = pd.concat(
         [
-            register(data, "appraisal", scenario.chain, sources),
-            register(data, section, scenario.chain, sources),
+            register(data, "appraisal", scenario.chain, sources, inputs=inputs),
+            register(data, section, scenario.chain, sources, inputs=inputs),
         ],
         ignore_index=True,
     )
     counts = found["grade"].value_counts()
+    ranged = int((found["range"] != "").sum())
     display.display_all(
         display.paragraph(
             f"{len(found)} inputs: "
             + ", ".join(f"{count} graded {grade}" for grade, count in counts.items())
-            + ". A result resting on estimates is only as good as those estimates: the "
-            "sensitivity table shows how far the main ones would have to move to change the "
-            "ranking of the options."
+            + f". {ranged} of them carry a range: the lowest, most likely and highest value "
+            "they could take, with the reason. A range written x0.8 to x1.3 multiplies the "
+            "stated value; inputs that share a reason are one quantity and move together. A "
+            "result resting on estimates is only as good as those estimates: the sensitivity "
+            "table shows how far the main ones would have to move to change the ranking of "
+            "the options."
         )
     )
     shown = pd.DataFrame(
@@ -270,9 +278,60 @@ def assumptions(ctx: ReportContext) -> None:
             "Unit": found["unit"],
             "Grade": found["grade"],
             "Source": found["source"],
+            "Range": found["range"],
+            "Why this range": found["range_reason"],
         }
     )
-    display.display_all(display.table(shown, "Every input, its value and its source"))
+    display.display_all(display.table(shown, "Every input, its value, its source and its range"))
+    _estimates_without_range(estimates_without_range(found, scenario.uncertainty.fixed), section)
+
+
+def _estimates_without_range(missing: Any, section: str) -> None:
+    """The short list after the register: how many estimates have no range; those held at
+    their value on purpose, by what holds them and why; and the rest, by the part they are in.
+    ``missing`` is a :class:`models.assumptions.EstimatesWithoutRange`."""
+
+    def short(key: str) -> str:
+        return key.removeprefix(f"{section}.")
+
+    if not len(missing):
+        display.display_all(display.paragraph("Every estimate carries a range."))
+        return
+    display.display_all(
+        display.paragraph(
+            f"Estimates without a range: {len(missing)}. {len(missing.held_fixed)} are held at "
+            "their stated value on purpose (the reason is given below); "
+            f"{len(missing.no_range)} have no range yet, so the results do not show what "
+            "their uncertainty would do."
+        )
+    )
+    if missing.held_fixed:
+        held = pd.DataFrame(missing.held_fixed, columns=["key", "pattern", "reason"])
+        groups = held.groupby("pattern", sort=False).agg(
+            inputs=("key", "size"), reason=("reason", "first")
+        )
+        table = pd.DataFrame(
+            {
+                "Held at their value": [
+                    short(p).replace("*", "(any)") for p in groups.index.astype(str)
+                ],
+                "Inputs": groups["inputs"].to_numpy(),
+                "Why": groups["reason"].to_numpy(),
+            }
+        )
+        display.display_all(display.table(table, "Estimates held at their value"))
+    if missing.no_range:
+        parts: dict[str, list[str]] = {}
+        for key in missing.no_range:
+            parent, _, name = short(key).rpartition(".")
+            parts.setdefault(parent or section, []).append(name)
+        table = pd.DataFrame(
+            {
+                "Part": list(parts),
+                "Inputs with no range yet": [", ".join(v) for v in parts.values()],
+            }
+        )
+        display.display_all(display.table(table, "Estimates with no range yet"))
 
 
 def replications(
@@ -423,7 +482,7 @@ def warmup_evidence(
         replications=ctx.method.warmup,
         seed=ctx.seed,
         days=int(ctx.warmup_days + ctx.window_days),
-        jobs=ctx.jobs,
+        **ctx.engine_options,
     )
     warmup(
         evidence.day,
@@ -507,7 +566,8 @@ def verification_check(ctx: ReportContext) -> None:
 
 
 def provenance(ctx: ReportContext) -> None:
-    """What produced the report: scenario files and hashes, seed, replications, code."""
+    """What produced the report: scenario files and hashes, seed, replications, code, where
+    the replications ran and how many came from the result cache."""
     block = display.provenance(
         ctx.scenario,
         seed=ctx.seed,
@@ -515,7 +575,8 @@ def provenance(ctx: ReportContext) -> None:
         quick=ctx.quick,
         started=ctx.started,
     )
-    display.display_all(block)
+    ran_on = f"Simulations ran on: {ctx.engine.label}. {ctx.cache_note()}"
+    display.display_all(block, display.paragraph(ran_on))
 
 
 def _signed_percent(value: float) -> str:

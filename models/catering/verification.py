@@ -21,9 +21,10 @@ the tolerance.
 from __future__ import annotations
 
 import math
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -37,6 +38,9 @@ from models.kit.checks import (
     verification_table,
 )
 from models.kit.queueing import mmc, mmck
+
+if TYPE_CHECKING:
+    from models.kit.cache import ResultCache
 
 __all__ = [
     "FeedingScheduleCase",
@@ -356,7 +360,12 @@ def hand_schedule(
 
 
 def check_feeding_schedule(
-    case: FeedingScheduleCase | None = None, *, seed: int = 2013, jobs: int | None = 1
+    case: FeedingScheduleCase | None = None,
+    *,
+    seed: int = 2013,
+    jobs: int | None = 1,
+    executor: Executor | None = None,
+    cache: ResultCache | None = None,
 ) -> tuple[VerificationCheck, VerificationCheck]:
     """Late meals and the share on time of a deterministic meal window against
     :func:`hand_schedule` (two replications: the model is deterministic, so they agree)."""
@@ -383,17 +392,25 @@ def check_feeding_schedule(
             1.0 - late / case.officers,
         ),
     ]
-    late_check, on_time = compare_with_analytic(simulate, run, expected, 2, seed, jobs, 1e-9)
+    late_check, on_time = compare_with_analytic(
+        simulate, run, expected, 2, seed, jobs, 1e-9, executor=executor, cache=cache
+    )
     return late_check, on_time
 
 
 def verify(
-    *, replications: int | None = None, seed: int = 2013, jobs: int | None = 1
+    *,
+    replications: int | None = None,
+    seed: int = 2013,
+    jobs: int | None = 1,
+    executor: Executor | None = None,
+    cache: ResultCache | None = None,
 ) -> pd.DataFrame:
     """Every check with its default configuration, one row each (report appendix).
 
     ``replications=None`` uses each queueing check's default (20-30 weeks of a busy counter),
     chosen so that its interval is narrow enough for its tolerance (about 10 s on one core).
+    ``executor`` and ``cache`` go to :func:`~models.kit.replications.run_replications`.
     """
     return verification_table(
         (check_erlang_c, check_mmck),
@@ -401,4 +418,6 @@ def verify(
         seed=seed,
         jobs=jobs,
         deterministic=(check_feeding_schedule,),
+        executor=executor,
+        cache=cache,
     )

@@ -10,14 +10,18 @@ the interval *and* the relative difference is within the tolerance.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from models.kit.output_analysis import Interval, confidence_interval
 from models.kit.replications import run_replications
 from models.kit.streams import Streams
+
+if TYPE_CHECKING:
+    from models.kit.cache import ResultCache
 
 __all__ = [
     "Expected",
@@ -81,15 +85,21 @@ def simulated_intervals(
     replications: int,
     seed: int,
     jobs: int | None,
+    executor: Executor | None = None,
+    cache: ResultCache | None = None,
 ) -> dict[str, Interval]:
-    """Mean and 95 % t-interval over ``replications`` of each of ``metrics`` of ``run``."""
+    """Mean and 95 % t-interval over ``replications`` of each of ``metrics`` of ``run``
+    (``executor`` and ``cache`` go to :func:`~models.kit.replications.run_replications`)."""
     results = run_replications(
         simulate,
         {"verification": run},
         replications=replications,
         seed=seed,
         jobs=jobs,
+        executor=executor,
+        cache=cache,
         progress=False,
+        description="verification",
     )
     out = {}
     for metric in metrics:
@@ -118,12 +128,22 @@ def compare_with_analytic(
     seed: int,
     jobs: int | None,
     tolerance: float,
+    *,
+    executor: Executor | None = None,
+    cache: ResultCache | None = None,
 ) -> list[VerificationCheck]:
     """One :class:`VerificationCheck` per entry of ``expected``, all from one set of
     ``replications`` of ``run`` (each metric's interval is computed once)."""
     metrics = list(dict.fromkeys(e.metric for e in expected))
     intervals = simulated_intervals(
-        simulate, run, metrics, replications=replications, seed=seed, jobs=jobs
+        simulate,
+        run,
+        metrics,
+        replications=replications,
+        seed=seed,
+        jobs=jobs,
+        executor=executor,
+        cache=cache,
     )
     return [
         VerificationCheck(
@@ -146,7 +166,8 @@ def analytic_check(
     tolerance: float,
 ) -> Callable[[Callable[[Any], Any]], Callable[..., Any]]:
     """Make a check of ``expected(run) -> Expected | list[Expected]``: the check is
-    ``check(run=None, *, replications=, seed=2013, jobs=1, tolerance=)``, runs ``default_run()``
+    ``check(run=None, *, replications=, seed=2013, jobs=1, tolerance=, executor=None,
+    cache=None)``, runs ``default_run()``
     when ``run`` is ``None`` and gives one :class:`VerificationCheck` (or a list of them, as
     ``expected`` gives one or a list) from :func:`compare_with_analytic`."""
     default_replications = replications
@@ -160,12 +181,22 @@ def analytic_check(
             seed: int = 2013,
             jobs: int | None = 1,
             tolerance: float = default_tolerance,
+            executor: Executor | None = None,
+            cache: ResultCache | None = None,
         ) -> VerificationCheck | list[VerificationCheck]:
             run = default_run() if run is None else run
             expected = expected_of(run)
             one = isinstance(expected, Expected)
             checks = compare_with_analytic(
-                simulate, run, [expected] if one else expected, replications, seed, jobs, tolerance
+                simulate,
+                run,
+                [expected] if one else expected,
+                replications,
+                seed,
+                jobs,
+                tolerance,
+                executor=executor,
+                cache=cache,
             )
             return checks[0] if one else checks
 
@@ -185,14 +216,17 @@ def verification_table(
     seed: int,
     jobs: int | None,
     deterministic: Iterable[Callable[..., Any]] = (),
+    executor: Executor | None = None,
+    cache: ResultCache | None = None,
 ) -> pd.DataFrame:
-    """A service's ``verify``: each of ``checks`` run with ``seed`` and ``jobs`` (and
-    ``replications``, unless ``None``: each check's own default), then each of ``deterministic``
-    with ``seed`` and ``jobs`` only; one :meth:`VerificationCheck.as_row` per check made, in
-    order."""
+    """A service's ``verify``: each of ``checks`` run with ``seed``, ``jobs``, ``executor`` and
+    ``cache`` (and ``replications``, unless ``None``: each check's own default), then each of
+    ``deterministic`` with the same but ``replications``; one :meth:`VerificationCheck.as_row`
+    per check made, in order."""
+    engine = {"seed": seed, "jobs": jobs, "executor": executor, "cache": cache}
     options = {} if replications is None else {"replications": replications}
-    results = [check(seed=seed, jobs=jobs, **options) for check in checks]
-    results += [check(seed=seed, jobs=jobs) for check in deterministic]
+    results = [check(**engine, **options) for check in checks]
+    results += [check(**engine) for check in deterministic]
     rows = []
     for result in results:
         made = [result] if isinstance(result, VerificationCheck) else result

@@ -9,14 +9,18 @@ has one, an analytic expectation and a floor (e.g. the longest possible stay).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from models.kit.output_analysis import mser5
 from models.kit.replications import run_replications
 from models.kit.streams import Streams
+
+if TYPE_CHECKING:
+    from models.kit.cache import ResultCache
 
 __all__ = [
     "FromStart",
@@ -70,11 +74,22 @@ def warmup_evidence(
     replications: int,
     seed: int,
     jobs: int | None = 1,
+    executor: Executor | None = None,
+    cache: ResultCache | None = None,
 ) -> WarmupEvidence:
     """Run ``daily`` on ``run`` over replications and apply MSER-5 to the mean and to each
-    replication's series (expectation and floor are the caller's to add)."""
+    replication's series (expectation and floor are the caller's to add; ``executor`` and
+    ``cache`` go to :func:`~models.kit.replications.run_replications`)."""
     results = run_replications(
-        daily, {option: run}, replications=replications, seed=seed, jobs=jobs, progress=False
+        daily,
+        {option: run},
+        replications=replications,
+        seed=seed,
+        jobs=jobs,
+        executor=executor,
+        cache=cache,
+        progress=False,
+        description="warm-up evidence",
     )
     table = results.pivot(index="replication", columns="metric", values="value")
     matrix = table.reindex(sorted(table.columns), axis=1).to_numpy()
@@ -100,6 +115,8 @@ def evidence_from_start(
     replications: int,
     seed: int,
     jobs: int | None = 1,
+    executor: Executor | None = None,
+    cache: ResultCache | None = None,
 ) -> WarmupEvidence:
     """:func:`warmup_evidence` of ``run_class(config, option, year)`` run from its start (no
     warm-up) for ``days`` days, judged against the scenario's ``config.period.warmup_days``
@@ -113,15 +130,18 @@ def evidence_from_start(
         replications=replications,
         seed=seed,
         jobs=jobs,
+        executor=executor,
+        cache=cache,
     )
 
 
 @dataclass(frozen=True)
 class FromStart:
-    """A service's ``warmup_evidence(config, option, *, replications, seed, days, year, jobs)``:
-    :func:`evidence_from_start` of ``daily`` on ``run_class`` with the service's default
-    ``replications`` and ``days``, then ``analytic(config, evidence, year)`` (if given) adds
-    the floor and the analytic expectation. Its fields are module-level, so it pickles."""
+    """A service's ``warmup_evidence(config, option, *, replications, seed, days, year, jobs,
+    executor, cache)``: :func:`evidence_from_start` of ``daily`` on ``run_class`` with the
+    service's default ``replications`` and ``days``, then ``analytic(config, evidence, year)``
+    (if given) adds the floor and the analytic expectation. Its fields are module-level, so it
+    pickles."""
 
     daily: Callable[[Any, Streams], Mapping[str, float]]
     run_class: Callable[..., object]
@@ -139,6 +159,8 @@ class FromStart:
         days: int | None = None,
         year: float = 1,
         jobs: int | None = 1,
+        executor: Executor | None = None,
+        cache: ResultCache | None = None,
     ) -> WarmupEvidence:
         evidence = evidence_from_start(
             self.daily,
@@ -150,5 +172,7 @@ class FromStart:
             self.replications if replications is None else replications,
             seed,
             jobs,
+            executor,
+            cache,
         )
         return evidence if self.analytic is None else self.analytic(config, evidence, year)

@@ -20,7 +20,8 @@ is within the tolerance.
 
 from __future__ import annotations
 
-from typing import Any
+from concurrent.futures import Executor
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -29,6 +30,9 @@ from models.kit.queueing import erlang_b, mg_infinity, mmc
 from models.recovery.analytic import expected_stay_hours
 from models.recovery.config import RecoveryConfig
 from models.recovery.model import RecoveryRun, simulate
+
+if TYPE_CHECKING:
+    from models.kit.cache import ResultCache
 
 __all__ = [
     "VerificationCheck",
@@ -258,16 +262,24 @@ def check_erlang_b(run: RecoveryRun) -> Expected:
 
 
 def verify(
-    *, replications: int | None = None, seed: int = 2013, jobs: int | None = 1
+    *,
+    replications: int | None = None,
+    seed: int = 2013,
+    jobs: int | None = 1,
+    executor: Executor | None = None,
+    cache: ResultCache | None = None,
 ) -> pd.DataFrame:
     """All three checks with their default configurations, one row each (report appendix).
 
     ``replications=None`` uses each check's default, chosen so that its interval is narrow
-    enough for its tolerance (about 15 s of simulation in all on one core).
+    enough for its tolerance (about 15 s of simulation in all on one core). ``executor`` and
+    ``cache`` go to :func:`~models.kit.replications.run_replications`.
     """
     return verification_table(
         (check_erlang_c, check_mg_infinity, check_erlang_b),
         replications=replications,
         seed=seed,
         jobs=jobs,
+        executor=executor,
+        cache=cache,
     )

@@ -8,6 +8,7 @@ less credits for visitors who waited beyond the target. It shows what a service 
 from __future__ import annotations
 
 from collections.abc import Generator
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -17,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from models.appraisal import CostLine, activity_line, contract_lines
 from models.costing import DAYS_PER_YEAR, OptionBase, StaffSpec, Volumes, staff_cost_line, volume
+from models.kit.cache import ResultCache
 from models.kit.checks import VerificationCheck, simulated_intervals
 from models.kit.queueing import mmc
 from models.kit.runs import HOURS_PER_DAY, ServiceRun
@@ -134,14 +136,26 @@ def cost_lines(
 
 
 def verify(
-    *, replications: int | None = None, seed: int = 2013, jobs: int | None = 1
+    *,
+    replications: int | None = None,
+    seed: int = 2013,
+    jobs: int | None = 1,
+    executor: Executor | None = None,
+    cache: ResultCache | None = None,
 ) -> pd.DataFrame:
     """The mean wait against Erlang C, one row."""
     config = FrontDeskConfig(period=PeriodSpec(warmup_days=2.0, window_days=60.0))
     theory = mmc(config.visitors_per_hour, 60.0 / config.service_minutes, 2)
     run = DeskRun(config, "in_house")
     sim = simulated_intervals(
-        simulate, run, ["wait_mean_minutes"], replications=replications or 10, seed=seed, jobs=jobs
+        simulate,
+        run,
+        ["wait_mean_minutes"],
+        replications=replications or 10,
+        seed=seed,
+        jobs=jobs,
+        executor=executor,
+        cache=cache,
     )["wait_mean_minutes"]
     check = VerificationCheck(
         "M/M/2", "front desk, two clerks", "wait_mean_minutes", 60.0 * theory.mean_wait, sim, 0.1

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
+from models.kit.cache import ResultCache
 from workbook.cli import main
+from workbook.runner import RunOptions, available_cores, run
 
 
 def _marker_notebooks(folder: Path) -> Path:
@@ -67,6 +71,12 @@ def test_missing_scenario_file_is_one_line(tmp_path: Path, capsys) -> None:
         (["run", "--jobs", "two"], "--jobs: not a whole number: 'two'"),
         (["run", "--timeout", "0"], "--timeout: must be more than 0"),
         (["run", "--colour"], "unrecognized arguments: --colour"),
+        (["run", "--dask", "local:0"], "--dask: 'local:0': local:N needs a whole number"),
+        (["run", "--dask", "local:many"], "--dask: 'local:many': local:N needs a whole number"),
+        (["run", "--dask", "scheduler"], "--dask: 'scheduler': not a Dask scheduler address"),
+        (["run", "--dask", "http://h:8786"], "not a Dask scheduler address"),
+        (["cache"], "required: action"),
+        (["cache", "empty"], "invalid choice: 'empty'"),
         ([], "required: command"),
     ],
 )
@@ -102,3 +112,108 @@ def test_validate_delegates_to_the_scenario_checker(tmp_path: Path, make_scenari
     assert status != 0
     assert captured.out.startswith(f"{good}: ok")
     assert str(bad) in captured.err and "colour" in captured.err
+
+
+# ---- the result cache -------------------------------------------------------------------
+
+
+def test_cache_clear_removes_every_entry_and_says_how_many(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    cache = ResultCache(tmp_path / "cache")
+    for replication in range(3):
+        cache.put(cache.key("replication", replication), {"value": float(replication)})
+    keep = tmp_path / "cache" / "notes.txt"  # not an entry: never touched
+    keep.write_text("mine")
+    monkeypatch.setenv("WORKBOOK_CACHE", str(tmp_path / "cache"))
+
+    assert main(["cache", "clear"]) == 0
+    assert capsys.readouterr().out == (
+        f"workbook: removed 3 result cache entries from {tmp_path / 'cache'}\n"
+    )
+    assert [p.name for p in (tmp_path / "cache").rglob("*")] == ["notes.txt"]
+    assert main(["cache", "clear"]) == 0
+    assert "removed 0 result cache entries" in capsys.readouterr().out
+
+
+# ---- the engine and the progress of running notebooks -----------------------------------
+
+_RECORDING_NOTEBOOK = """\
+import json, os, time
+from models.kit.engine import Engine
+from models.kit.progress import ProgressFile
+
+engine = Engine.open_for_kernel(dask, jobs)
+seen = {{"dask": dask, "label": engine.label, "env": {{k: os.environ.get(k) for k in KEYS}}}}
+with open({record!r}, "w") as handle:
+    json.dump(seen, handle)
+ProgressFile.from_environment().report("study", 3, 8)
+time.sleep(3)
+"""
+
+
+def _recording_notebooks(folder: Path, record: Path) -> Path:
+    """A notebook that records its dask parameter, its engine and its environment, reports
+    progress and waits a little (so the runner shows it)."""
+    folder.mkdir()
+    cells = [
+        new_code_cell(
+            "scenario = ''\nreplications = None\nquick = False\njobs = None\ndask = None",
+            metadata={"tags": ["parameters"]},
+        ),
+        new_code_cell('KEYS = ("WORKBOOK_CACHE", "WORKBOOK_PROGRESS")'),
+        new_code_cell(_RECORDING_NOTEBOOK.format(record=str(record))),
+    ]
+    nbformat.write(new_notebook(cells=cells), folder / "recording.ipynb")
+    return folder
+
+
+def test_a_run_on_a_local_cluster_passes_its_address_cache_and_progress_to_the_kernel(
+    tmp_path: Path, make_scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scenario = make_scenario(tmp_path / "progress.yaml", name="Progress")
+    record = tmp_path / "seen.json"
+    notebooks = _recording_notebooks(tmp_path / "notebooks", record)
+    monkeypatch.setenv("WORKBOOK_CACHE", "relative-cache")  # made absolute for the kernel
+    monkeypatch.chdir(tmp_path)
+    lines: list[str] = []
+    options = RunOptions(
+        scenario_paths=(scenario,),
+        notebooks_dir=notebooks,
+        reports_dir=tmp_path / "reports",
+        quick=True,
+        dask="local:1",
+        progress_interval_s=0.5,
+    )
+
+    assert run(options, say=lines.append) == 0, lines
+
+    seen = json.loads(record.read_text())
+    assert re.fullmatch(r"tcp://127\.0\.0\.1:\d+", seen["dask"]), seen
+    assert seen["label"] == f"Dask cluster at {seen['dask']} (1 worker)"
+    assert seen["env"]["WORKBOOK_CACHE"] == str(tmp_path / "relative-cache")
+    progress_file = Path(seen["env"]["WORKBOOK_PROGRESS"])
+    assert not progress_file.parent.exists()  # the run's temporary folder is gone
+    assert "replications on Dask LocalCluster of 1 worker" in lines[0]
+    shown = [line.strip() for line in lines if line.startswith(" ")]
+    assert shown, lines
+    assert re.fullmatch(r"progress/recording \(\d+ s so far\): study: 3/8 runs", shown[-1]), lines
+
+
+def test_no_cache_turns_the_cache_off_for_the_kernel(
+    tmp_path: Path, make_scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scenario = make_scenario(tmp_path / "nocache.yaml", name="No cache")
+    record = tmp_path / "seen.json"
+    notebooks = _recording_notebooks(tmp_path / "notebooks", record)
+    monkeypatch.setenv("WORKBOOK_CACHE", str(tmp_path / "cache"))
+    status = main(
+        ["run", "--scenario", str(scenario), "--notebooks-dir", str(notebooks),
+         "--reports-dir", str(tmp_path / "reports"), "--quick", "--no-cache"]
+    )  # fmt: skip
+    assert status == 0
+    seen = json.loads(record.read_text())
+    cores = available_cores()
+    assert seen["dask"] is None
+    assert seen["label"] == ("one process" if cores == 1 else f"local process pool of {cores}")
+    assert seen["env"]["WORKBOOK_CACHE"] == "off"
