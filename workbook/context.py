@@ -47,8 +47,11 @@ def cache_note(cache: ResultCache | None) -> str:
         return "The result cache was off: every run was simulated."
     looked_up = cache.hits + cache.misses
     if looked_up == 0:
-        return "The result cache was on; no simulated run went through it."
-    return f"{cache.hits} of {looked_up} simulated runs came from the result cache."
+        return "The result cache was on; no result went through it."
+    return (
+        f"{cache.hits} of the {looked_up} results looked up (simulated runs, comparisons, "
+        "studies) came from the result cache; the rest were computed for this report."
+    )
 
 
 @dataclass(frozen=True)
@@ -190,16 +193,32 @@ class ReportContext:
     # ------------------------------------------------------------------ runs
 
     def compare(self) -> OptionComparison:
-        """Every option compared with the business-as-usual one, on common random numbers."""
-        return compare_service(
-            self.service,
-            self.scenario,
-            replications=self.replications,
-            **self.engine_options,
-            performance_year=PERFORMANCE_YEAR,
-            description=self.service.name,
-            **self.overrides,
+        """Every option compared with the business-as-usual one, on common random numbers;
+        the whole comparison comes from the result cache when an unchanged scenario is run
+        again (a changed one still finds every simulated run it shares there)."""
+
+        def compute() -> OptionComparison:
+            return compare_service(
+                self.service,
+                self.scenario,
+                replications=self.replications,
+                **self.engine_options,
+                performance_year=PERFORMANCE_YEAR,
+                description=self.service.name,
+                **self.overrides,
+            )
+
+        if self.cache is None:
+            return compute()
+        parts = (
+            "comparison",
+            self.service.name,
+            self.scenario.model_dump(mode="json"),
+            self.replications,
+            self.overrides,
+            PERFORMANCE_YEAR,
         )
+        return self.cache.memo(parts, compute)
 
     def traces(self) -> dict[str, Any]:
         """One simulated period of every option at the performance year (replication 0), for

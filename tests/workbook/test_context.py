@@ -106,3 +106,20 @@ def test_traces_give_every_option_its_own_fresh_streams(scenario: Scenario) -> N
     streams = recording.traces()
     assert list(streams) == ctx.options
     assert len({id(s) for s in streams.values()}) == len(ctx.options)
+
+
+def test_an_unchanged_comparison_comes_whole_from_the_cache(
+    scenario: Scenario, tmp_path: Path
+) -> None:
+    from models.kit.cache import ResultCache
+
+    ctx = ReportContext.from_parameters(scenario, 2, True, 1, "recovery")
+    ctx = dataclasses.replace(ctx, cache=ResultCache(tmp_path))
+    first = ctx.compare()
+    again = dataclasses.replace(ctx, cache=ResultCache(tmp_path))
+    second = again.compare()
+    assert again.cache.hits == 1 and again.cache.misses == 0  # one look-up: the comparison
+    assert second.pv.equals(first.pv) and second.costs.equals(first.costs)
+    assert second.performance.equals(first.performance)
+    changed = dataclasses.replace(again, replications=3)
+    assert len(changed.compare().pv) == 3 * len(ctx.options)  # another key: computed afresh
