@@ -36,7 +36,7 @@ SNAPSHOT = ("models", "workbook", "notebooks", "data")
 BASELINE = Path("data") / "scenarios" / "baseline.yaml"
 GOAL_S = 30.0
 SHOWN_PER_REPORT = 8
-CACHE_NOTE = re.compile(r"(\d+) of (\d+) simulated runs came from the result cache")
+CACHE_NOTE = re.compile(r"(\d+) of the (\d+) results looked up")
 IMAGE = re.compile(r"""<img[^>]+src=["'](data:[^"']+)["']""", re.IGNORECASE)
 EXPECTED = (
     re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$"),  # "Run started" value
