@@ -56,15 +56,7 @@ def _cost_layer(service, scenario, jobs: int) -> bool:
     ]
     inputs = [i for i in inputs_of(resolve(scenario), service.name) if i.layer == "cost"]
     design = cost_design(inputs, COST_SAMPLES, design_seed(scenario.seed, service.name, "cost"))
-    pricing = Pricing(
-        service,
-        scenario,
-        design.inputs,
-        tuple(config.options),
-        period,
-        base.inputs,
-        service.business_as_usual(config),
-    )
+    pricing = Pricing.of(service, scenario, design.inputs)
     rows, points = design.values, np.zeros(len(design.unit), dtype=int)
     started = time.process_time()
     serial = _price_batch(pricing, [config], volumes, rows[:256], points[:256], design.block)

@@ -33,6 +33,7 @@ __all__ = [
     "numeric_leaves",
     "replaced",
     "resolve",
+    "set_values",
 ]
 
 Layer = Literal["cost", "operational"]
@@ -278,11 +279,11 @@ def _validate_at(scenario: Any, inputs: Sequence[UncertainInput], end: str) -> N
             updates.setdefault(key[0], {})[key[1:]] = value
     for section, sub in updates.items():
         part = getattr(scenario, section)
-        data = _set(part.model_dump(mode="python"), sub)
+        data = set_values(part.model_dump(mode="python"), sub)
         type(part).model_validate(data)
 
 
-def _set(data: Any, updates: Mapping[Path, Any]) -> Any:
+def set_values(data: Any, updates: Mapping[Path, Any]) -> Any:
     """A dumped part with the values at ``updates`` set (paths relative to it)."""
     for path, value in updates.items():
         node = data

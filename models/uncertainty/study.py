@@ -83,6 +83,21 @@ class Pricing:
     base: AppraisalInputs
     baseline: str = ""
 
+    @classmethod
+    def of(cls, service: Service, scenario: Any, inputs: Sequence[UncertainInput]) -> Pricing:
+        """The pricing of ``service``'s options on ``scenario`` under the cost ``inputs``."""
+        config = service.section(scenario)
+        base = AppraisalInputs.from_scenario(scenario)
+        return cls(
+            service,
+            scenario,
+            tuple(inputs),
+            tuple(config.options),
+            base.period_years,
+            base,
+            service.business_as_usual(config),
+        )
+
     @functools.cached_property
     def _reads(self) -> dict[str, tuple[int, ...]]:
         """Option -> the columns of a row its lines can read."""
@@ -275,11 +290,8 @@ def run_study(
         operational, settings.trajectories, settings.levels, design_seed(seed, service.name, "op")
     )
     cost = cost_design(costs, samples or settings.samples, design_seed(seed, service.name, "cost"))
-    base = AppraisalInputs.from_scenario(scenario)
-    period = base.period_years
-    options = tuple(config.options)
-    baseline = service.business_as_usual(config)
-    pricing = Pricing(service, scenario, cost.inputs, options, period, base, baseline)
+    pricing = Pricing.of(service, scenario, cost.inputs)
+    period, options, baseline = pricing.period_years, pricing.options, pricing.baseline
     configs = [_at_point(config, op_design, p) for p in range(len(op_design.unit))]
     base_mean = _mean_runs(base_runs, service.unobserved_is_zero)
     if not operational:

@@ -22,6 +22,7 @@ from models.uncertainty.ranges import (
     numeric_leaves,
     replaced,
     resolve,
+    set_values,
 )
 from tests.scenario.conftest import BASELINE, SCENARIOS
 from tests.scenario.problems import assert_one_problem, problems_of
@@ -56,15 +57,7 @@ def _named(inputs: tuple[UncertainInput, ...], name: str) -> UncertainInput:
 
 def _revalidated(section: Any, updates: dict[tuple[str, ...], Any]) -> Any:
     """``section`` with ``updates`` set in its dump and validated again (the slow, sure way)."""
-    data = copy.deepcopy(section.model_dump(mode="python"))
-    for path, value in updates.items():
-        node = data
-        for part in path[:-1]:
-            node = node[int(part)] if isinstance(node, list) else node[part]
-        if isinstance(node, list):
-            node[int(path[-1])] = value
-        else:
-            node[path[-1]] = value
+    data = set_values(copy.deepcopy(section.model_dump(mode="python")), updates)
     return type(section).model_validate(data)
 
 

@@ -34,15 +34,7 @@ def test_the_block_memo_prices_exactly_as_a_full_repricing(service: Service, sce
         o: service.yearly_volumes(base.mean_by_run, o, config, period) for o in config.options
     }
     design = cost_design(costs, 64 * (len(costs) + 2), seed=4)
-    pricing = Pricing(
-        service,
-        scenario,
-        design.inputs,
-        tuple(config.options),
-        period,
-        base.inputs,
-        service.business_as_usual(config),
-    )
+    pricing = Pricing.of(service, scenario, design.inputs)
     rows = design.values[: 2 * design.block]
     pairs = np.zeros(len(rows), dtype=int)
     memoised = _price_batch(pricing, [config], [volumes], rows, pairs, design.block)
