@@ -64,6 +64,9 @@ def expected_capped_mean(spec: object, cap: float) -> float:
         return float(
             sum(p * min(v, cap) for p, v in zip(spec.probabilities, spec.values, strict=True))
         )
+    closed = _capped_mean_closed_form(spec, cap)
+    if closed is not None:
+        return closed
     dist = _frozen(spec)
     if dist is None:
         raise TypeError(f"no analytic form for {spec!r}")
@@ -74,6 +77,29 @@ def expected_capped_mean(spec: object, cap: float) -> float:
 
     value, _ = integrate.quad(dist.sf, 0.0, cap, limit=200)
     return float(value)
+
+
+def _capped_mean_closed_form(spec: object, cap: float) -> float | None:
+    """``E[min(X, c)] = E[X; X < c] + c P(X >= c)`` in closed form, for the exponential,
+    lognormal and gamma (partial expectations: e.g. Klugman, Panjer and Willmot, *Loss Models*,
+    appendix A); ``None`` for other specs, or an infinite cap (the mean, elsewhere). The fill
+    curve asks for hundreds of caps, which numerical integration made take seconds."""
+    if math.isinf(cap) or cap <= 0:
+        return None if math.isinf(cap) else 0.0
+    from scipy import special
+
+    if isinstance(spec, Exponential):
+        return spec.mean * -math.expm1(-cap / spec.mean)
+    if isinstance(spec, Lognormal) and spec.sd > 0:
+        mu, sigma = spec.mu, spec.sigma
+        z = (math.log(cap) - mu) / sigma
+        below = math.exp(mu + sigma**2 / 2) * special.ndtr(z - sigma)
+        return float(below + cap * special.ndtr(-z))
+    if isinstance(spec, Gamma) and spec.sd > 0:
+        a, scale = spec.shape, spec.scale
+        below = a * scale * special.gammainc(a + 1, cap / scale)
+        return float(below + cap * special.gammaincc(a, cap / scale))
+    return None
 
 
 def expected_stay_hours(category: CategorySpec, *, include_examination: bool = True) -> float:
