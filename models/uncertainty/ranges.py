@@ -137,8 +137,19 @@ def numeric_leaves(value: Any, path: Path = ()) -> Iterator[tuple[Path, float | 
 
 def _matches(pattern: Sequence[str], path: Path) -> bool:
     return len(pattern) == len(path) and all(
-        fnmatchcase(part, want) for part, want in zip(path, pattern, strict=True)
+        part == want or ("*" in want and fnmatchcase(part, want))
+        for part, want in zip(path, pattern, strict=True)
     )
+
+
+def _candidates(
+    leaves: Sequence[tuple[Path, float | int]],
+) -> dict[tuple[int, str], list[tuple[Path, float | int]]]:
+    """Leaves by (depth, section): a pattern is tried only on the leaves it could match."""
+    out: dict[tuple[int, str], list[tuple[Path, float | int]]] = {}
+    for key, value in leaves:
+        out.setdefault((len(key), key[0]), []).append((key, value))
+    return out
 
 
 def layer_of(scenario: Any, key: Path) -> Layer:
@@ -160,6 +171,7 @@ def resolve(scenario: Any) -> tuple[UncertainInput, ...]:
     if not settings.ranges and not settings.fixed:
         return ()
     leaves = list(numeric_leaves(scenario))
+    by_place = _candidates(leaves)
     claimed: dict[Path, str] = {}
     out = []
     for pattern, setting in settings.ranges.items():
@@ -167,7 +179,8 @@ def resolve(scenario: Any) -> tuple[UncertainInput, ...]:
         parts = pattern.split(".")
         if parts[0] in type(scenario).model_fields and getattr(scenario, parts[0]) is None:
             continue  # a service this scenario does not appraise (its section left out)
-        found = [(key, v) for key, v in leaves if _matches(parts, key)]
+        pool = leaves if "*" in parts[0] else by_place.get((len(parts), parts[0]), [])
+        found = [(key, v) for key, v in pool if _matches(parts, key)]
         if not found:
             raise KeyProblem(where, "matches no number of the scenario")
         if found[0][0][0] in {"uncertainty", "run", "seed", "base_year"}:
@@ -216,7 +229,8 @@ def resolve(scenario: Any) -> tuple[UncertainInput, ...]:
         parts = pattern.split(".")
         if parts[0] in type(scenario).model_fields and getattr(scenario, parts[0]) is None:
             continue
-        if not any(_matches(parts, key[: len(parts)]) for key, _ in leaves):
+        prefixes = {key[: len(parts)] for key, _ in leaves if key[0] == parts[0] or "*" in parts[0]}
+        if not any(_matches(parts, prefix) for prefix in prefixes):
             raise KeyProblem(("uncertainty", "fixed", pattern), "matches no input of the scenario")
     return tuple(out)
 
