@@ -21,7 +21,7 @@ import pandas as pd
 from models.comparison import OptionComparison
 from models.uncertainty.analysis import PERCENTILES, Findings, analyse
 from models.uncertainty.study import replication_runs, run_study
-from workbook import charts, display, narrative
+from workbook import charts, display, narrative, tables
 from workbook.context import ReportContext
 
 __all__ = ["QUICK_SAMPLES", "section", "study", "summary"]
@@ -170,7 +170,7 @@ def section(ctx: ReportContext, findings: Findings | None) -> None:
     )
     if len(findings.tornado):
         charts.show(tornado_chart(findings, name))
-    tables = [
+    parts = [
         (
             _sobol_table(findings),
             "Global sensitivity of the difference to the cost inputs (Sobol' indices with "
@@ -186,7 +186,7 @@ def section(ctx: ReportContext, findings: Findings | None) -> None:
             "others as stated)",
         ),
     ]
-    display.display_all(*(display.table(frame, caption) for frame, caption in tables if len(frame)))
+    display.display_all(*(display.table(frame, caption) for frame, caption in parts if len(frame)))
     display.display_all(*_region_blocks(findings, name))
 
 
@@ -206,11 +206,12 @@ def _method_text(ctx: ReportContext, findings: Findings) -> str:
 
 def _probability_table(findings: Findings, name: Any) -> pd.DataFrame:
     frame = pd.DataFrame({"Option": [name(o) for o in findings.options]})
-    frame["Cheapest"] = [f"{findings.cheapest[o]:.0%}" for o in findings.options]
+    share = tables.percent()
+    frame["Cheapest"] = [share(findings.cheapest[o]) for o in findings.options]
     standards = findings.standards
     for (_metric, label), rows in standards.groupby(["metric", "label"], sort=False):
         by_option = dict(zip(rows["option"], rows["probability"], strict=True))
-        frame[f"Meets: {label}"] = [_percent(by_option.get(o, math.nan)) for o in findings.options]
+        frame[f"Meets: {label}"] = [share(by_option.get(o, math.nan)) for o in findings.options]
     return frame
 
 
@@ -357,10 +358,6 @@ def tornado_chart(findings: Findings, name: Any) -> Any:
 
 def _namer(labels: Mapping[str, str]) -> Any:
     return lambda option: labels.get(option, option)
-
-
-def _percent(value: float) -> str:
-    return display.MISSING if not math.isfinite(value) else f"{value:.0%}"
 
 
 def _value(x: float, one: Any = None) -> str:
