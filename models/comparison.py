@@ -112,6 +112,12 @@ class OptionComparison:
     """The service's section (for its risk register), when compared as a declared service."""
     service: Service | None = None
 
+    @property
+    def preferred(self) -> str:
+        """The option the reports recommend: the lowest mean present value of costs over the
+        replications (after optimism bias, transfers left out)."""
+        return str(self.costs.loc[self.costs["pv_mean"].idxmin(), "option"])
+
     # ------------------------------------------------------------------ the cases
 
     def financial_case(self) -> pd.DataFrame:

@@ -25,6 +25,7 @@ from pydantic_core import PydanticCustomError
 
 from models.registry import SERVICES, Registry
 from models.scenario.appraisal_settings import AppraisalSettings
+from models.scenario.portfolio_settings import PortfolioSettings
 from models.scenario.strict import MODEL_CONFIG
 from models.scenario.uncertainty_settings import UncertaintySettings
 from models.uncertainty.ranges import check, resolve
@@ -101,6 +102,8 @@ class ScenarioBase(BaseModel):
     appraisal: AppraisalSettings
     uncertainty: UncertaintySettings = UncertaintySettings()
     """Ranges on the uncertain inputs and the size of the study that propagates them."""
+    portfolio: PortfolioSettings = PortfolioSettings()
+    """Bundled options across services (one contractor for several)."""
 
     source: Path = Field(exclude=True)
     chain: tuple[Path, ...] = Field(exclude=True)
@@ -109,6 +112,12 @@ class ScenarioBase(BaseModel):
     def _ranges_fit(self) -> ScenarioBase:
         """Every range names inputs of the scenario and keeps it valid at both ends."""
         check(self, resolve(self))
+        return self
+
+    @model_validator(mode="after")
+    def _bundles_fit(self) -> ScenarioBase:
+        """Every bundle names services the scenario has and options they have."""
+        self.portfolio.check(self.section)
         return self
 
     @property

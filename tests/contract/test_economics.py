@@ -75,6 +75,17 @@ def renamed_ranges(
     return out
 
 
+def renamed_bundles(
+    portfolio: dict[str, Any], service: str, names: dict[str, str]
+) -> dict[str, Any]:
+    """The portfolio section with the option each bundle takes of ``service`` renamed."""
+    out = copy.deepcopy(portfolio)
+    for bundle in out.get("bundles", {}).values():
+        if service in bundle["options"]:
+            bundle["options"][service] = names[bundle["options"][service]]
+    return out
+
+
 @pytest.fixture(params=SERVICES.names)
 def service(request: pytest.FixtureRequest) -> Service:
     return SERVICES[request.param]
@@ -97,6 +108,8 @@ def compared(
             mapping[service.name] = renamed_section(section, names)
             if "uncertainty" in mapping:
                 mapping["uncertainty"] = renamed_ranges(mapping["uncertainty"], service.name, names)
+            if "portfolio" in mapping:
+                mapping["portfolio"] = renamed_bundles(mapping["portfolio"], service.name, names)
             path = tmp_path_factory.mktemp(f"{service.name}-{renaming}") / "scenario.yaml"
             path.write_text(yaml.safe_dump(mapping, sort_keys=False), encoding="utf-8")
             comparison = compare_service(
