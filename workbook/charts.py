@@ -1,19 +1,75 @@
-"""Charts shared by the option reports: labelled for a reader, in pounds, readable in print."""
+"""Charts shared by the option reports: labelled for a reader, in pounds, readable in print, in
+colours that survive colour blindness and greyscale, and each with its words and its numbers.
+
+Colours come from one place, :data:`PALETTE` (Okabe and Ito, *Color Universal Design*, 2008:
+eight colours told apart with any common colour-vision deficiency). Colour is never the only
+cue: options differ by line style and marker too (:func:`series_style`), stacked categories by
+hatching (:func:`fill_style`), and targets are dashed and named in the legend (WCAG 2.2 success
+criterion 1.4.1, use of colour). Every chart is shown with a text alternative written from its
+figures and the table of its numbers (:func:`show`, :func:`workbook.display.figure`; WCAG 2.2
+success criterion 1.1.1).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib import cbook
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from workbook import tables
 from workbook.display import figure, money
 
-__all__ = ["cash_flows", "interval_bars", "money_axis", "present_values", "shade_warmup", "show"]
+__all__ = [
+    "PALETTE",
+    "ChartText",
+    "box_summary",
+    "cash_flows",
+    "cash_flows_text",
+    "fill_style",
+    "interval_bars",
+    "interval_bars_text",
+    "listing",
+    "money_axis",
+    "period_means",
+    "present_values",
+    "present_values_text",
+    "series_style",
+    "shade_warmup",
+    "show",
+    "warmup_text",
+]
+
+PALETTE = {
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "bluish_green": "#009E73",
+    "reddish_purple": "#CC79A7",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "black": "#000000",
+    "yellow": "#F0E442",
+}
+"""The Okabe-Ito colours (hex values as published by Okabe and Ito, 2008)."""
+
+SERIES_COLOURS = tuple(PALETTE[name] for name in list(PALETTE)[:7])
+"""Colours of series in order (yellow, too light for a line on white, is left out)."""
+LINE_STYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (8, 2)), (0, (1, 3)))
+MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+HATCHES = ("", "//", "..", "xx", "\\\\", "++", "oo", "--", "||", "**", "OO", "//..")
+BAR_COLOUR = PALETTE["blue"]
+TARGET_STYLE: Mapping[str, Any] = {"color": PALETTE["vermillion"], "ls": "--", "lw": 1.2}
+REFERENCE_GREY = "#595959"
+"""Reference lines (zero, site space): a grey of 7:1 contrast on white."""
+WARMUP_SHADE = "#bdbdbd"
 
 CATEGORY_LABELS = {
     "staff": "Staff",
@@ -31,25 +87,115 @@ CATEGORY_LABELS = {
 }
 
 
+@dataclass(frozen=True)
+class ChartText:
+    """What a chart shows in words (its text alternative) and its numbers as a table."""
+
+    alt: str
+    data: pd.DataFrame
+
+
+def series_style(index: int) -> dict[str, Any]:
+    """Colour, line style and marker of the ``index``-th series (an option), for ``plot`` and
+    ``step``: series stay apart in greyscale and for colour-blind readers."""
+    return {
+        "color": SERIES_COLOURS[index % len(SERIES_COLOURS)],
+        "ls": LINE_STYLES[index % len(LINE_STYLES)],
+        "marker": MARKERS[index % len(MARKERS)],
+        "markevery": 0.1,
+        "markersize": 4,
+    }
+
+
+def fill_style(index: int) -> dict[str, Any]:
+    """Colour and hatching of the ``index``-th filled area (a bar stack's category): the pair
+    is unique for the first 84 categories."""
+    return {
+        "color": SERIES_COLOURS[index % len(SERIES_COLOURS)],
+        "hatch": HATCHES[index % len(HATCHES)],
+        "edgecolor": "white",
+        "linewidth": 0.4,
+    }
+
+
 def shade_warmup(axis: Axes, warmup_days: float, **span: object) -> None:
     """Shade the warm-up of a day-by-day chart (``span``: e.g. its legend label) and name the
     days axis."""
-    axis.axvspan(0, warmup_days, color="grey", alpha=0.15, **span)
+    axis.axvspan(0, warmup_days, color=WARMUP_SHADE, alpha=0.35, lw=0, **span)
     axis.set_xlabel("Day of the simulated period")
 
 
-def show(fig: Figure, legend: Axes | None = None) -> None:
-    """Lay out and show a report's chart, with the options' legend on ``legend`` if given."""
+def show(
+    fig: Figure,
+    legend: Axes | None = None,
+    *,
+    alt: str,
+    data: pd.DataFrame | None,
+    caption: str | None = None,
+) -> None:
+    """Lay out and show a report's chart, with the options' legend on ``legend`` if given, its
+    text alternative ``alt`` and its numbers ``data`` (:func:`workbook.display.figure`)."""
     if legend is not None:
         legend.legend(frameon=False, fontsize=8)
     fig.tight_layout()
-    figure(fig)
+    figure(fig, alt=alt, data=data, caption=caption)
 
 
 def money_axis(axis: Axes, which: str = "y") -> None:
     """Format an axis in pounds (£1.2m, £450k)."""
     formatter = FuncFormatter(lambda x, _pos: money(x))
     (axis.yaxis if which == "y" else axis.xaxis).set_major_formatter(formatter)
+
+
+# ------------------------------------------------------------------------- words and numbers
+
+
+def listing(pairs: Iterable[tuple[str, str]]) -> str:
+    """``"A 12 %, B 14 %"``: each name with its figure."""
+    return ", ".join(f"{name} {value}" for name, value in pairs)
+
+
+def box_summary(
+    samples: Mapping[str, np.ndarray], fmt: tables.Format, name: str = "Option"
+) -> pd.DataFrame:
+    """What each box of a box plot (``showfliers=False``, whiskers at 1.5 times the
+    interquartile range) draws, from :func:`matplotlib.cbook.boxplot_stats`: one row a sample,
+    named in column ``name``; an empty sample has a count of 0 and :data:`MISSING` figures."""
+    drawn = {
+        "Lower whisker": "whislo",
+        "Lower quartile": "q1",
+        "Median": "med",
+        "Upper quartile": "q3",
+        "Upper whisker": "whishi",
+        "Mean": "mean",
+    }
+    rows = []
+    for label, values in samples.items():
+        values = np.asarray(values, dtype=float)
+        stats = cbook.boxplot_stats(values, whis=1.5)[0] if len(values) else {}
+        rows.append(
+            {name: label, "Count": f"{len(values):,}"}
+            | {column: fmt(stats.get(key, float("nan"))) for column, key in drawn.items()}
+        )
+    return pd.DataFrame(rows, columns=[name, "Count", *drawn])
+
+
+def period_means(
+    day: np.ndarray, series: Mapping[str, np.ndarray], fmt: tables.Format, periods: int = 20
+) -> pd.DataFrame:
+    """A day-by-day chart's series as means over about ``periods`` equal runs of days (one row
+    each), so the table stays readable and printable."""
+    day = np.asarray(day)
+    bounds = np.unique(np.linspace(0, len(day), min(periods, len(day)) + 1).astype(int))
+    rows = []
+    for start, end in pairwise(bounds):
+        row = {"Days": f"{day[start]:g} to {day[end - 1]:g}"}
+        row |= {name: fmt(float(np.mean(np.asarray(v)[start:end]))) for name, v in series.items()}
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------------------- cash flows
 
 
 def cash_flows(
@@ -61,8 +207,7 @@ def cash_flows(
         1, len(options), figsize=(4.2 * len(options), 4.2), sharey=True, squeeze=False
     )
     categories = list(dict.fromkeys(flows["category"]))
-    palette = plt.get_cmap("tab20").colors
-    colours = {c: palette[i % len(palette)] for i, c in enumerate(categories)}
+    styles = {c: fill_style(i) for i, c in enumerate(categories)}
     for axis, option in zip(axes[0], options, strict=True):
         table = flows[flows["option"] == option].pivot_table(
             index="year", columns="category", values="total", aggfunc="sum"
@@ -80,8 +225,8 @@ def cash_flows(
                 shown_years,
                 values,
                 bottom=bottom,
-                color=colours[category],
                 label=CATEGORY_LABELS.get(category, category),
+                **styles[category],
             )
             up += np.clip(values, 0, None)
             down += np.clip(values, None, 0)
@@ -101,13 +246,52 @@ def cash_flows(
     return fig
 
 
+def cash_flows_text(
+    flows: pd.DataFrame, labels: Mapping[str, str], base_year: int | None = None
+) -> ChartText:
+    """The cash-flow chart in words (each option's range of annual cost and its largest part)
+    and its numbers (a row an option and year, a column a category present, and the total)."""
+    frame = flows.assign(
+        category=[CATEGORY_LABELS.get(c, c) for c in flows["category"]],
+        year=flows["year"] + (base_year or 0),
+    )
+    wide = frame.pivot_table(
+        index=["option", "year"], columns="category", values="total", aggfunc="sum", sort=False
+    ).fillna(0.0)
+    wide = wide.loc[:, (wide != 0).any()]
+    wide["Total"] = wide.sum(axis=1)
+    said = []
+    for option in dict.fromkeys(flows["option"]):
+        rows = wide.loc[option]
+        parts = rows.drop(columns="Total").sum()
+        largest = parts.abs().idxmax() if len(parts) else "none"
+        said.append(
+            f"{labels.get(option, option)} {money(rows['Total'].min())} to "
+            f"{money(rows['Total'].max())} a year, largest part {largest.lower()} "
+            f"({money(parts[largest]) if len(parts) else money(0)} over the period)"
+        )
+    years = wide.index.get_level_values("year")
+    alt = (
+        f"Stacked bars of each option's real cost a year by category, {years.min()} to "
+        f"{years.max()} (after optimism bias; income below zero): " + "; ".join(said) + "."
+    )
+    data = wide.map(money).reset_index()
+    data.insert(0, "Option", [labels.get(o, o) for o in data.pop("option")])
+    data = data.rename(columns={"year": "Year" if base_year is not None else "Appraisal year"})
+    data.columns.name = None
+    return ChartText(alt, data)
+
+
+# ---------------------------------------------------------------------------- present values
+
+
 def present_values(costs: pd.DataFrame, labels: Mapping[str, str], baseline: str) -> Figure:
     """Present value of costs per option with its 95 % interval, and the paired difference from
     business as usual (``baseline``) with its interval."""
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.6))
     names = [labels.get(o, o) for o in costs["option"]]
     y = np.arange(len(costs))[::-1]
-    left.barh(y, costs["pv_mean"], color="tab:blue", alpha=0.8)
+    left.barh(y, costs["pv_mean"], color=BAR_COLOUR)
     left.errorbar(
         costs["pv_mean"],
         y,
@@ -126,7 +310,8 @@ def present_values(costs: pd.DataFrame, labels: Mapping[str, str], baseline: str
         y2,
         xerr=[others["diff_mean"] - others["diff_low"], others["diff_high"] - others["diff_mean"]],
         fmt="o",
-        color="tab:red",
+        color=PALETTE["vermillion"],
+        ecolor="black",
         capsize=4,
     )
     right.axvline(0, color="black", lw=1)
@@ -136,6 +321,59 @@ def present_values(costs: pd.DataFrame, labels: Mapping[str, str], baseline: str
     money_axis(right, "x")
     fig.tight_layout()
     return fig
+
+
+def present_values_text(costs: pd.DataFrame, labels: Mapping[str, str], baseline: str) -> ChartText:
+    """The present-value chart in words (options from cheapest, business as usual named, each
+    difference with its interval) and its numbers."""
+
+    def name(option: str) -> str:
+        return labels.get(option, option)
+
+    ranked = costs.sort_values("pv_mean", kind="stable")
+    first = ranked.iloc[0]
+    said = [f"{name(first['option'])} lowest at {money(first['pv_mean'])}"]
+    said += [
+        f"{name(r['option'])}{' (business as usual)' if r['option'] == baseline else ''} "
+        f"{money(r['pv_mean'])}"
+        for _, r in ranked.iloc[1:].iterrows()
+    ]
+    if first["option"] == baseline:
+        said[0] = f"{name(baseline)} (business as usual) lowest at {money(first['pv_mean'])}"
+    others = costs[costs["option"] != baseline]
+    differences = [
+        f"{name(r['option'])} "
+        + tables.with_interval(r["diff_mean"], r["diff_low"], r["diff_high"], money)
+        for _, r in others.iterrows()
+    ]
+    alt = "Present value of costs by option, with 95 % intervals: " + ", ".join(said) + "."
+    if differences:
+        alt += f" Difference from business as usual ({name(baseline)}): " + "; ".join(differences)
+        alt += "."
+    data = pd.DataFrame(
+        {
+            "Option": [name(o) for o in costs["option"]],
+            "Present value of costs": costs["pv_mean"].map(money),
+            "95 % interval, low": costs["low"].map(money),
+            "95 % interval, high": costs["high"].map(money),
+            "Difference from business as usual": [
+                tables.MISSING if o == baseline else money(d)
+                for o, d in zip(costs["option"], costs["diff_mean"], strict=True)
+            ],
+            "Difference, low": [
+                tables.MISSING if o == baseline else money(d)
+                for o, d in zip(costs["option"], costs["diff_low"], strict=True)
+            ],
+            "Difference, high": [
+                tables.MISSING if o == baseline else money(d)
+                for o, d in zip(costs["option"], costs["diff_high"], strict=True)
+            ],
+        }
+    )
+    return ChartText(alt, data)
+
+
+# ---------------------------------------------------------------------------- interval bars
 
 
 def interval_bars(
@@ -154,7 +392,7 @@ def interval_bars(
         rows = performance[performance["metric"] == metric].set_index("option").reindex(options)
         scale = 100.0 if metric in percent else 1.0
         x = np.arange(len(options))
-        axis.bar(x, scale * rows["mean"], color="tab:blue", alpha=0.8)
+        axis.bar(x, scale * rows["mean"], color=BAR_COLOUR)
         axis.errorbar(
             x,
             scale * rows["mean"],
@@ -164,9 +402,81 @@ def interval_bars(
             capsize=4,
         )
         if targets and metric in targets:
-            axis.axhline(scale * targets[metric], color="tab:red", ls="--", label="target")
+            axis.axhline(scale * targets[metric], label="target", **TARGET_STYLE)
             axis.legend(frameon=False, fontsize=8)
         axis.set_xticks(x, [labels.get(o, o) for o in options], rotation=15, fontsize=8)
         axis.set_title(titles.get(metric, metric), fontsize=10)
     fig.tight_layout()
     return fig
+
+
+def interval_bars_text(
+    performance: pd.DataFrame,
+    metrics: Sequence[str],
+    titles: Mapping[str, str],
+    labels: Mapping[str, str],
+    *,
+    targets: Mapping[str, float] | None = None,
+    percent: Sequence[str] = (),
+) -> ChartText:
+    """The interval bars in words (each panel's options with their means, and its target) and
+    their numbers (a row a metric and option: mean, interval, target)."""
+    options = list(dict.fromkeys(performance["option"]))
+    said, rows = [], []
+    for metric in metrics:
+        fmt = tables.percent(1) if metric in percent else tables.number(1)
+        by_option = performance[performance["metric"] == metric].set_index("option")
+        target = (targets or {}).get(metric)
+        shown = [o for o in options if o in by_option.index]
+        words = listing((labels.get(o, o), fmt(by_option.loc[o, "mean"])) for o in shown)
+        if target is not None:
+            words += f" (target {fmt(target)})"
+        said.append(f"{titles.get(metric, metric)}: {words or tables.MISSING}")
+        rows += [
+            {
+                "Figure": titles.get(metric, metric),
+                "Option": labels.get(o, o),
+                "Mean": fmt(by_option.loc[o, "mean"]),
+                "95 % interval, low": fmt(by_option.loc[o, "low"]),
+                "95 % interval, high": fmt(by_option.loc[o, "high"]),
+                "Target": tables.MISSING if target is None else fmt(target),
+            }
+            for o in shown
+        ]
+    alt = (
+        "Bar charts of each option's mean with its 95 % interval, one panel a figure: "
+        + "; ".join(said)
+        + "."
+    )
+    return ChartText(alt, pd.DataFrame(rows))
+
+
+# --------------------------------------------------------------------------------- warm-up
+
+
+def warmup_text(
+    day: np.ndarray,
+    by_replication: np.ndarray,
+    mean: np.ndarray,
+    *,
+    mser5_days: int,
+    chosen_days: float,
+    ylabel: str,
+    start: str,
+    expected: np.ndarray | None = None,
+) -> ChartText:
+    """The warm-up chart (:func:`workbook.sections.warmup`) in words (where the mean starts,
+    where it settles, the MSER-5 point and the warm-up used) and its numbers (the mean, and the
+    analytic expectation if any, over runs of days)."""
+    fmt = tables.number(1)
+    settled = float(np.mean(mean[len(mean) // 2 :])) if len(mean) else float("nan")
+    series = {"Simulated mean": mean} | ({} if expected is None else {"Expected": expected})
+    replications = np.atleast_2d(by_replication).shape[0]
+    alt = (
+        f"Line chart of {ylabel.lower()} by day from {start}: {replications} replications and "
+        f"their mean, which starts at {fmt(float(mean[0]))} and settles at about "
+        f"{fmt(settled)} (mean of the second half of the days)"
+        + ("" if expected is None else f", against an analytic {fmt(float(expected[-1]))}")
+        + f"; MSER-5 truncation at day {mser5_days}, warm-up used {chosen_days:g} days."
+    )
+    return ChartText(alt, period_means(day, series, fmt))

@@ -110,7 +110,7 @@ def provenance(
         for key, value in rows
     )
     markup = (
-        '<section class="wb-provenance">\n<h2>Provenance</h2>\n'
+        '<section class="wb-provenance">\n<h3>Provenance</h3>\n'
         f'<table class="wb-table" style="{_TABLE_STYLE}">\n<tbody>\n{body}\n</tbody>\n</table>\n'
         "</section>"
     )
@@ -163,13 +163,69 @@ def display_all(*items: Any) -> None:
         display(item)
 
 
-def figure(fig: Any) -> None:
-    """Show a matplotlib figure once (as an embedded image) and release it."""
+def figure(
+    fig: Any,
+    *,
+    alt: str,
+    data: pandas.DataFrame | None = None,
+    caption: str | None = None,
+) -> None:
+    """Show a matplotlib figure once, as one accessible HTML output, and release it.
+
+    The output is ``<figure class="wb-figure">`` with the PNG embedded (as the inline backend
+    renders it: the figure's dpi, tight bounding box), ``alt`` as its text alternative, and a
+    caption (``caption``, else the figure's titles, else ``alt``); then, when ``data`` is given,
+    the chart's numbers as a table in ``<details class="wb-chart-data">`` (WCAG 2.2 success
+    criterion 1.1.1, non-text content; the table serves readers who cannot read the image).
+    Every piece of text is escaped.
+    """
+    import base64
+
     import matplotlib.pyplot as plt
+    from IPython.core.pylabtools import print_figure
     from IPython.display import display
 
-    display(fig)
+    if not alt.strip():
+        raise ValueError("a chart needs a text alternative that says what it shows")
+    titles = [fig.get_suptitle(), *(axis.get_title() for axis in fig.axes)]
+    shown = caption or "; ".join(" ".join(t.split()) for t in titles if t.strip()) or alt
+    png = print_figure(fig, "png")
     plt.close(fig)
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    source = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    parts = [
+        '<figure class="wb-figure">',
+        f'<img src="{source}" width="{width}" height="{height}" alt="{escape(alt)}">',
+        f"<figcaption>{escape(shown)}</figcaption>",
+        "</figure>",
+    ]
+    if data is not None:
+        numbers = table(data, f"The numbers behind the chart: {shown}").markup
+        parts += [
+            '<details class="wb-chart-data">',
+            "<summary>The numbers behind this chart</summary>",
+            numbers,
+            "</details>",
+        ]
+    display(HTMLBlock("\n".join(parts), summary=f"Chart: {alt}"))
+
+
+WORKBOOK_FILE = "workbook.xlsx"
+"""The scenario's spreadsheet, beside its reports (:mod:`workbook.spreadsheet` writes it)."""
+CSV_FOLDER = "csv"
+
+
+def downloads() -> HTMLBlock:
+    """Links to the scenario's spreadsheet and tidy CSV, which the runner writes beside the
+    reports once the scenario's service reports have run (relative links: the folder moves as
+    one)."""
+    return HTMLBlock(
+        '<p class="wb-downloads">The figures of every report of this scenario, for a '
+        f'spreadsheet: <a href="{WORKBOOK_FILE}">{WORKBOOK_FILE}</a> (assumptions, cash flows, '
+        "present values, risks, should-cost, sensitivity) and "
+        f'<a href="{CSV_FOLDER}/">the same tables as CSV</a>.</p>',
+        summary="Downloads",
+    )
 
 
 def paragraph(text: str) -> HTMLBlock:

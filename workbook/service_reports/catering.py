@@ -245,16 +245,34 @@ def queues_by_time(ctx: ReportContext, traces: dict[str, Any]) -> None:
     fig, axes = plt.subplots(
         1, len(sites), figsize=(3.3 * len(sites), 3.4), sharey=True, squeeze=False
     )
+    said, columns, hours = [], {}, np.zeros(0)
+    minutes = tables.number(1)
     for axis, site in zip(axes[0], sites, strict=True):
-        for option, tr in traces.items():
-            waits = tr.restaurant_wait_minutes[site]
+        title = (sites[site].label or site).capitalize()
+        peaks = []
+        for index, (option, tr) in enumerate(traces.items()):
+            waits = np.asarray(tr.restaurant_wait_minutes[site], dtype=float)
             hours = np.arange(len(waits)) * tr.slot_hours
-            axis.plot(hours, waits, label=ctx.labels[option])
-        axis.set_title((sites[site].label or site).capitalize(), fontsize=9)
+            axis.plot(hours, waits, label=ctx.labels[option], **charts.series_style(index))
+            columns[f"{title}: {ctx.labels[option]}"] = waits
+            window = np.where((hours >= 6) & (hours <= 16), waits, np.nan)
+            if np.isfinite(window).any():
+                peak = int(np.nanargmax(window))
+                peaks.append((ctx.labels[option], f"{minutes(waits[peak])} at {hours[peak]:g} h"))
+        longest = charts.listing(peaks) if peaks else "no queue recorded"
+        said.append(f"{title}: longest mean wait {longest}")
+        axis.set_title(title, fontsize=9)
         axis.set_xlabel("Time of day (hours)")
         axis.set_xlim(6, 16)
     axes[0][0].set_ylabel("Mean queueing time (minutes)")
-    charts.show(fig, legend=axes[0][0])
+    alt = (
+        "Line charts of the mean queueing time in minutes by time of day (6 to 16 h), one panel "
+        "a type of restaurant, per option: " + "; ".join(said) + "."
+    )
+    shown = (hours >= 6) & (hours <= 16)
+    data = pd.DataFrame({"Time of day (hours)": [f"{h:g}" for h in hours[shown]]})
+    data = data.assign(**{name: [minutes(w) for w in v[shown]] for name, v in columns.items()})
+    charts.show(fig, legend=axes[0][0], alt=alt, data=data)
 
 
 def carnival_day(ctx: ReportContext, traces: dict[str, Any]) -> None:
@@ -263,17 +281,48 @@ def carnival_day(ctx: ReportContext, traces: dict[str, Any]) -> None:
     fig, axes = plt.subplots(
         1, len(traces), figsize=(3.8 * len(traces), 3.4), sharey=True, squeeze=False
     )
+    said, frames = [], []
     for axis, (option, tr) in zip(axes[0], traces.items(), strict=True):
         hourly = tr.feeding_hourly
         hours = np.arange(len(hourly["required"]))
-        axis.bar(hours, hourly["required"], color="lightgrey", label="required")
-        axis.step(hours, hourly["delivered"], where="mid", color="tab:blue", label="delivered")
-        axis.bar(hours, hourly["late"], color="tab:red", label="delivered late")
+        axis.bar(hours, hourly["required"], color="#d9d9d9", label="required")
+        delivered = {"color": charts.PALETTE["blue"], "lw": 1.8}
+        axis.step(hours, hourly["delivered"], where="mid", label="delivered", **delivered)
+        late = {"color": charts.PALETTE["vermillion"], "hatch": "//", "edgecolor": "white"}
+        axis.bar(hours, hourly["late"], label="delivered late", **late)
         event = planned[tr.feeding_event].label if tr.feeding_event in planned else None
-        axis.set_title(f"{ctx.labels[option]}: {event or tr.feeding_event}", fontsize=9)
+        title = f"{ctx.labels[option]}: {event or tr.feeding_event}"
+        axis.set_title(title, fontsize=9)
         axis.set_xlabel("Hour of the day")
+        totals = {k: float(np.sum(hourly[k])) for k in ("required", "delivered", "late")}
+        said.append(
+            f"{title}, {totals['required']:,.0f} meals required, {totals['delivered']:,.0f} "
+            f"delivered, {totals['late']:,.0f} of them late"
+        )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "Option and day": title,
+                    "Hour": hours,
+                    "Required": np.asarray(hourly["required"]),
+                    "Delivered": np.asarray(hourly["delivered"]),
+                    "Delivered late": np.asarray(hourly["late"]),
+                }
+            )
+        )
     axes[0][0].set_ylabel("Meals per hour")
-    charts.show(fig, legend=axes[0][0])
+    alt = (
+        "Bar charts by hour of the meals required on the busiest feeding day, with the meals "
+        "delivered (line) and delivered late (hatched), one panel an option: "
+        + "; ".join(said)
+        + "."
+    )
+    data = pd.concat(frames, ignore_index=True)
+    counts = ["Required", "Delivered", "Delivered late"]
+    busy = data[counts].sum(axis=1) > 0
+    numbers = data[busy].reset_index(drop=True)
+    numbers = numbers.assign(**{c: numbers[c].map("{:,.0f}".format) for c in counts})
+    charts.show(fig, legend=axes[0][0], alt=alt, data=numbers)
 
 
 def unit_costs(ctx: ReportContext, result: OptionComparison) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 from models.comparison import OptionComparison
@@ -194,31 +195,63 @@ def performance(ctx: ReportContext, result: OptionComparison) -> None:
 def off_road_by_day(ctx: ReportContext, traces: dict[str, Any]) -> None:
     """Vehicles off the road and vehicles short of the shifts' needs, day by day."""
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8))
-    for option, tr in traces.items():
-        left.plot(tr.day, tr.off_road, label=ctx.labels[option])
-        right.plot(tr.day, sum(tr.short_by_class.values()), label=ctx.labels[option])
+    off, short, said, day = {}, {}, [], np.zeros(0)
+    for index, (option, tr) in enumerate(traces.items()):
+        name, style = ctx.labels[option], charts.series_style(index)
+        short[name] = sum(tr.short_by_class.values(), np.zeros_like(tr.off_road, dtype=float))
+        off[name], day = tr.off_road, tr.day
+        left.plot(tr.day, off[name], label=name, **style)
+        right.plot(tr.day, short[name], label=name, **style)
+        counted = tr.day >= ctx.warmup_days
+        if counted.any():
+            said.append(
+                f"{name} {np.mean(off[name][counted]):,.1f} off the road and "
+                f"{np.mean(short[name][counted]):,.1f} short"
+            )
     for axis in (left, right):
         charts.shade_warmup(axis, ctx.warmup_days)
     left.set_ylabel("Vehicles off the road")
     left.set_title("Vehicles off the road (daily mean)")
     right.set_ylabel("Vehicles missing from shifts")
     right.set_title("Vehicles short of the shifts' needs (daily mean)")
-    charts.show(fig, legend=left)
+    alt = (
+        "Line charts by day, per option, of the vehicles off the road and the vehicles short of "
+        f"the shifts' needs, the first {ctx.warmup_days:g} days shaded as warm-up; mean a day "
+        "after the warm-up: " + "; ".join(said) + "."
+    )
+    series = {f"{n}: off the road": v for n, v in off.items()}
+    series |= {f"{n}: short of the shifts": v for n, v in short.items()}
+    data = charts.period_means(day, series, tables.number(1))
+    charts.show(fig, legend=left, alt=alt, data=data)
 
 
 def turnaround(ctx: ReportContext, traces: dict[str, Any]) -> None:
     """Hours off the road per job kind and option, against the kind's standard."""
     kinds = list(ctx.config.jobs)
     fig, axes = plt.subplots(1, len(kinds), figsize=(3.2 * len(kinds), 3.4), squeeze=False)
+    names = [ctx.labels[o] for o in traces]
+    said, summaries = [], []
     for axis, kind in zip(axes[0], kinds, strict=True):
         data = [tr.turnaround_hours[tr.turnaround_kind == kind] for tr in traces.values()]
         axis.boxplot([d if len(d) else [0.0] for d in data], showfliers=False)
         target = ctx.config.jobs[kind].turnaround_target_hours
-        axis.axhline(target, color="tab:red", ls="--", lw=1)
-        axis.set_xticks(range(1, len(traces) + 1), [ctx.labels[o] for o in traces], fontsize=8)
-        axis.set_title(kind.replace("_", " "), fontsize=10)
+        axis.axhline(target, **charts.TARGET_STYLE)
+        axis.set_xticks(range(1, len(traces) + 1), names, fontsize=8)
+        title = kind.replace("_", " ")
+        axis.set_title(title, fontsize=10)
+        summary = charts.box_summary(dict(zip(names, data, strict=True)), tables.number(1))
+        medians = zip(summary["Option"], summary["Median"], strict=True)
+        said.append(f"{title} (standard {target:g} hours): median {charts.listing(medians)}")
+        summary.insert(0, "Standard (hours)", f"{target:g}")
+        summary.insert(0, "Job kind", title)
+        summaries.append(summary)
     axes[0][0].set_ylabel("Hours off the road (dashed: standard)")
-    charts.show(fig)
+    alt = (
+        "Box plots of the hours off the road per job kind and option, the standard dashed: "
+        + "; ".join(said)
+        + "."
+    )
+    charts.show(fig, alt=alt, data=pd.concat(summaries, ignore_index=True))
 
 
 def unit_costs(ctx: ReportContext, result: OptionComparison) -> None:

@@ -171,48 +171,104 @@ def attendance_times(ctx: ReportContext, traces: dict[str, Any]) -> None:
     """Share of requests attended within a given time, urgent and routine, against targets."""
     kinds = ctx.config.demand.categories.values()
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), sharey=True)
+    share = tables.percent()
+    said, rows = [], []
     for axis, priority in zip(axes, ("urgent", "routine"), strict=True):
-        for option, tr in traces.items():
-            hours = np.sort(tr.attendance_hours[tr.attendance_priority == priority])
+        attended = {
+            ctx.labels[o]: np.sort(tr.attendance_hours[tr.attendance_priority == priority])
+            for o, tr in traces.items()
+        }
+        for index, (name, hours) in enumerate(attended.items()):
             if len(hours):
                 shares = np.arange(1, len(hours) + 1) / len(hours)
-                axis.step(hours, shares, where="post", label=ctx.labels[option])
-        targets = {c.attendance_target_hours for c in kinds if c.priority == priority}
-        for target in sorted(targets):
-            axis.axvline(target, color="grey", ls="--", lw=1)
+                axis.step(hours, shares, where="post", label=name, **charts.series_style(index))
+        targets = sorted({c.attendance_target_hours for c in kinds if c.priority == priority})
+        for target in targets:
+            axis.axvline(target, color=charts.REFERENCE_GREY, ls="--", lw=1)
         axis.set_xlim(0, 3 * max(targets))
         axis.set_title(f"{priority.capitalize()} requests")
         axis.set_xlabel("Hours from request to truck on scene")
+        said += [
+            f"{priority} within {t:g} hour{'' if t == 1 else 's'}: "
+            + charts.listing((n, share(_within(h, t))) for n, h in attended.items())
+            for t in targets
+        ]
+        limits = sorted({*targets, *(max(targets) * k / 4 for k in range(1, 13))})
+        rows += [
+            {"Requests": priority.capitalize(), "Within (hours)": f"{t:g}"}
+            | {n: share(_within(h, t)) for n, h in attended.items()}
+            for t in limits
+        ]
     axes[0].set_ylabel("Share of requests attended")
-    charts.show(fig, legend=axes[0])
+    alt = (
+        "Step charts of the share of requests attended within a given time, urgent and routine, "
+        "per option, targets dashed: " + "; ".join(said) + "."
+    )
+    charts.show(fig, legend=axes[0], alt=alt, data=pd.DataFrame(rows))
+
+
+def _within(hours: np.ndarray, limit: float) -> float:
+    """The share of ``hours`` at most ``limit`` (NaN for none)."""
+    return float(np.mean(hours <= limit)) if len(hours) else float("nan")
 
 
 def pound_occupancy(ctx: ReportContext, traces: dict[str, Any]) -> None:
     """Vehicles held each day against the option's own site space, warm-up shaded."""
     fig, axis = plt.subplots(figsize=(10, 3.8))
-    for option, tr in traces.items():
-        axis.plot(tr.day, tr.occupancy + tr.overflow_occupancy, label=ctx.labels[option])
+    held, said, day = {}, [], np.zeros(0)
+    for index, (option, tr) in enumerate(traces.items()):
+        style = charts.series_style(index)
+        vehicles = tr.occupancy + tr.overflow_occupancy
+        axis.plot(tr.day, vehicles, label=ctx.labels[option], **style)
         sites = ctx.config.options[option].storage.sites.values()
         space = sum((s.capacity or 0) for s in sites)
         if space:
-            axis.axhline(space, color="grey", ls=":", lw=1)
+            axis.axhline(space, color=style["color"], ls=":", lw=1)
+        name = ctx.labels[option] + (f" (site space {space:,})" if space else "")
+        held[name], day = vehicles, tr.day
+        counted = vehicles[tr.day >= ctx.warmup_days]
+        if len(counted):
+            said.append(
+                f"{ctx.labels[option]} {counted.mean():,.0f} on average, peak {counted.max():,.0f}"
+                + (f", against {space:,} spaces" if space else "")
+            )
     charts.shade_warmup(axis, ctx.warmup_days, label="warm-up (not counted)")
     axis.set_ylabel("Vehicles held")
     axis.set_title("Vehicles held in pounds and external storage (dotted: site space)")
-    charts.show(fig, legend=axis)
+    alt = (
+        "Line chart of the vehicles held each day in pounds and external storage, per option, "
+        f"the first {ctx.warmup_days:g} days shaded as warm-up; after the warm-up: "
+        + "; ".join(said)
+        + "."
+    )
+    data = charts.period_means(day, held, tables.number(0))
+    charts.show(fig, legend=axis, alt=alt, data=data)
 
 
 def examination_waits(ctx: ReportContext, traces: dict[str, Any]) -> None:
     """Waits from arrival at the pound to forensic examination, per option."""
     fig, axis = plt.subplots(figsize=(6, 3.4))
     waits = [tr.exam_wait_hours for tr in traces.values()]
+    names = [ctx.labels[o] for o in traces]
     if any(len(w) for w in waits):
         axis.boxplot([w if len(w) else [0.0] for w in waits], showfliers=False)
-        names = [ctx.labels[o] for o in traces]
         axis.set_xticks(range(1, len(traces) + 1), names, rotation=10, fontsize=8)
     axis.set_ylabel("Hours from arrival at the pound to examination")
     axis.set_title("Waits for forensic examination (one simulated period)")
-    charts.show(fig)
+    data = charts.box_summary(dict(zip(names, waits, strict=True)), tables.number(1))
+    said = [
+        f"{r['Option']} median {r['Median']} hours (middle half {r['Lower quartile']} to "
+        f"{r['Upper quartile']})"
+        if r["Count"] != "0"
+        else f"{r['Option']} no examinations"
+        for _, r in data.iterrows()
+    ]
+    alt = (
+        "Box plots of the hours from arrival at the pound to forensic examination, per option: "
+        + "; ".join(said)
+        + "."
+    )
+    charts.show(fig, alt=alt, data=data)
 
 
 def unit_costs(ctx: ReportContext, result: OptionComparison) -> None:
