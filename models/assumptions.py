@@ -41,6 +41,8 @@ __all__ = [
     "comment_grades",
     "describe_range",
     "estimates_without_range",
+    "range_of",
+    "ranged_paths",
     "register",
 ]
 
@@ -244,7 +246,7 @@ def register(
     grades: dict[str, tuple[str, str]] = {}
     for file in reversed(list(files)):
         grades.update(comment_grades(file))
-    ranged = _ranged_paths(inputs)
+    ranged = ranged_paths(inputs)
     rows = []
     for key, path, value in _leaves(data.get(section, {}), section, (section,)):
         if key.rsplit(".", 1)[-1] in _DESCRIPTIVE:
@@ -255,7 +257,7 @@ def register(
         if entry is not None:
             grade, source = entry.grade, entry.source
             unit = entry.unit or unit
-        one = _range_of(path, value, ranged)
+        one = range_of(path, value, ranged)
         rows.append(
             {
                 "key": key,
@@ -297,7 +299,7 @@ def _number(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
 
 
-def _ranged_paths(inputs: Sequence[UncertainInput]) -> dict[KeyPath, UncertainInput]:
+def ranged_paths(inputs: Sequence[UncertainInput]) -> dict[KeyPath, UncertainInput]:
     """The inputs each range moves, by path (the first range written wins). A relative range
     does not move an input stated as zero, so it does not cover it."""
     out: dict[KeyPath, UncertainInput] = {}
@@ -308,7 +310,7 @@ def _ranged_paths(inputs: Sequence[UncertainInput]) -> dict[KeyPath, UncertainIn
     return out
 
 
-def _range_of(
+def range_of(
     path: KeyPath, value: Any, ranged: Mapping[KeyPath, UncertainInput]
 ) -> UncertainInput | None:
     """The range on the register row at ``path``: its own, or, for a list of numbers kept

@@ -104,7 +104,7 @@ def _reports_leftovers(reports_dir: Path) -> tuple[dict[str, list[Path]], list[P
     without one."""
     owned: dict[str, list[Path]] = {}
     unowned: list[Path] = []
-    patterns = (".*.tmp", "*/.*.tmp", "*/.*.running.ipynb")
+    patterns = (".*.tmp", "*/.*.tmp", "*/csv/.*.tmp", "*/.*.running.ipynb")
     for path in (p for pattern in patterns for p in _glob(reports_dir, pattern)):
         match = _OWNED.match(path.name)
         if match:
