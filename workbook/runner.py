@@ -30,6 +30,18 @@ kernel's replication workers. On Linux every level asks for SIGKILL when its par
 its run id, and its kernels' connection files and sockets live in its own temporary folder;
 the next run removes those of runs that are no longer alive (see :mod:`workbook.leftovers`).
 
+Portfolio summaries run last. A notebook whose metadata says ``{"workbook": {"portfolio":
+true}}`` summarises its scenario from what the scenario's other notebooks left in the result
+cache, so it starts only once every other notebook of its scenario in this run has finished (ok
+or failed; see :func:`next_ready`); other scenarios' notebooks keep the pool busy meanwhile. Its
+report is written like any other, and the index shows it first in its scenario's row.
+
+Spreadsheets. When the last notebook of a scenario that is not a portfolio summary has finished
+(and one of them succeeded), the runner writes the scenario's ``workbook.xlsx`` and ``csv/``
+from the tables its reports published (:mod:`workbook.spreadsheet`), before the summary starts
+and before the index is rewritten, so both can link them. A spreadsheet that cannot be written
+is said in one line and makes the run exit non-zero; the earlier one stays whole.
+
 Engines and the cache. Replications run where ``--dask`` says (:mod:`models.kit.engine`): by
 default each kernel's own process pool; for ``local:N`` the runner starts ONE
 ``distributed.LocalCluster`` for the whole run (its workers die with the runner) and passes its
@@ -58,7 +70,8 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -73,7 +86,7 @@ from traitlets.config import Config
 from workbook.atomic import atomic_write_text
 from workbook.display import HEADLINE_MIME, RESULT_MIME
 from workbook.folders import reports_dir_problems
-from workbook.index import STATUS_FAILED, STATUS_OK, ReportEntry, update_index
+from workbook.index import INDEX_NAME, STATUS_FAILED, STATUS_OK, ReportEntry, update_index
 from workbook.leftovers import claim_run
 from workbook.provenance import PROJECT_ROOT
 
@@ -94,6 +107,8 @@ REASON_MAX_CHARS = 300
 PROGRESS_INTERVAL_S = 10.0
 CACHE_ENV = "WORKBOOK_CACHE"  # models.kit.cache.ENV (not imported: the runner stays light)
 PROGRESS_ENV = "WORKBOOK_PROGRESS"  # models.kit.progress.ENV
+METADATA_KEY = "workbook"  # notebook metadata of the workbook's own
+PORTFOLIO_KEY = "portfolio"  # ... true for a scenario's portfolio summary
 
 Say = Callable[[str], None]
 
@@ -144,6 +159,8 @@ class NotebookTask:
     dask: str | None = None  # the notebook's ``dask`` parameter: a scheduler address or None
     cache: str = "off"  # WORKBOOK_CACHE of the kernel
     progress_file: str = ""  # WORKBOOK_PROGRESS of the kernel ("": none)
+    title: str = ""  # the notebook's first heading, for the index
+    portfolio: bool = False  # a portfolio summary: starts after its scenario's other notebooks
 
     @property
     def stem(self) -> str:
@@ -185,6 +202,8 @@ class NotebookOutcome:
             run_date=self.finished,
             headline=self.headline,
             quick=self.task.quick,
+            title=self.task.title,
+            portfolio=self.task.portfolio,
         )
 
 
@@ -275,14 +294,56 @@ def run(options: RunOptions, say: Say | None = None) -> int:
             else f"replications on {engine.label}"
         )
         say(f"workbook: {len(tasks)} report(s), {concurrent} at a time, {where}")
-        ok = failed = 0
+        ok = failed = unwritten = 0
         progress = ProgressLines(say, options.progress_interval_s)
+        services = ServiceReports(tasks)
         for outcome in _execute_all(tasks, concurrent, say, progress):
+            if services.finished(outcome):
+                folder = options.reports_dir / outcome.task.scenario_slug
+                unwritten += not write_spreadsheet(folder, claim.run_id, say)
             update_index(options.reports_dir, [outcome.entry()], tag=claim.run_id)
             ok += outcome.ok
             failed += not outcome.ok
-    say(f"workbook: {ok} ok, {failed} failed; index: {options.reports_dir / 'index.html'}")
-    return 0 if failed == 0 else 1
+    spreadsheets = f"; {unwritten} spreadsheet(s) not written" if unwritten else ""
+    index = options.reports_dir / INDEX_NAME
+    say(f"workbook: {ok} ok, {failed} failed{spreadsheets}; index: {index}")
+    return 0 if failed == 0 and unwritten == 0 else 1
+
+
+class ServiceReports:
+    """Says when a scenario's last notebook in this run that is not a portfolio summary has
+    finished, one of them ok: the moment to write the scenario's spreadsheet, before its
+    summary starts (the runner takes an outcome in before it starts another task)."""
+
+    def __init__(self, tasks: Sequence[NotebookTask]) -> None:
+        self._left = Counter(task.scenario_slug for task in tasks if not task.portfolio)
+        self._produced: set[str] = set()
+
+    def finished(self, outcome: NotebookOutcome) -> bool:
+        """Count ``outcome`` in; True when it completes its scenario's service reports."""
+        slug = outcome.task.scenario_slug
+        if outcome.task.portfolio or self._left[slug] == 0:
+            return False
+        self._left[slug] -= 1
+        if outcome.ok:
+            self._produced.add(slug)
+        return self._left[slug] == 0 and slug in self._produced
+
+
+def write_spreadsheet(scenario_dir: Path, tag: str, say: Say) -> bool:
+    """The scenario's ``workbook.xlsx`` and ``csv/`` from every report's tables there
+    (:func:`workbook.spreadsheet.write_workbook`); False, with one line, when it fails (the
+    earlier files stay whole). A folder without tables writes nothing."""
+    try:
+        from workbook.spreadsheet import write_workbook
+
+        written = write_workbook(scenario_dir, tag=tag)
+    except Exception as error:  # a spreadsheet that fails must not stop the notebooks
+        say(f"workbook: {scenario_dir.name}: spreadsheet not written: {failure_reason(error)}")
+        return False
+    if written:
+        say(f"workbook: {scenario_dir.name}: spreadsheet and {len(written) - 1} CSV table(s)")
+    return True
 
 
 def plan_tasks(options: RunOptions) -> list[NotebookTask]:
@@ -297,6 +358,8 @@ def plan_tasks(options: RunOptions) -> list[NotebookTask]:
     replication_jobs = max(1, available_cores() // concurrent)
     reports_dir = str(options.reports_dir.resolve())
     cache = cache_setting(options.cache)
+    facts = {notebook: read_notebook_facts(notebook) for notebook in notebooks}
+    in_order = sorted(notebooks, key=lambda notebook: facts[notebook][1])  # portfolio last
     return [
         NotebookTask(
             scenario_path=str(Path(scenario.source).resolve()),
@@ -309,9 +372,11 @@ def plan_tasks(options: RunOptions) -> list[NotebookTask]:
             jobs=replication_jobs,
             timeout=options.timeout,
             cache=cache,
+            title=facts[notebook][0],
+            portfolio=facts[notebook][1],
         )
         for scenario in scenarios
-        for notebook in notebooks
+        for notebook in in_order
     ]
 
 
@@ -426,16 +491,39 @@ def published_results(nb: nbformat.NotebookNode) -> dict[str, Any]:
     return found
 
 
-def notebook_title(nb: nbformat.NotebookNode, fallback: str) -> str:
-    """The first Markdown heading of the notebook, else a title made from its file name."""
-    for cell in nb.cells:
-        if cell.cell_type != "markdown":
+def notebook_title(nb: Mapping[str, Any], fallback: str) -> str:
+    """The first Markdown heading of the notebook (a node or its raw JSON), else a title made
+    from its file name."""
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "markdown":
             continue
-        for line in cell.source.splitlines():
+        source = cell.get("source", "")
+        text = "".join(source) if isinstance(source, list) else str(source)
+        for line in text.splitlines():
             match = re.match(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", line)
             if match:
                 return match.group(1)
     return fallback.replace("_", " ").replace("-", " ").capitalize()
+
+
+def is_portfolio(nb: Mapping[str, Any]) -> bool:
+    """True for a scenario's portfolio summary: notebook metadata
+    ``{"workbook": {"portfolio": true}}`` (it reads the results its scenario's other notebooks
+    leave in the cache, so it runs after them)."""
+    settings = nb.get("metadata", {}).get(METADATA_KEY, {})
+    return isinstance(settings, Mapping) and settings.get(PORTFOLIO_KEY) is True
+
+
+def read_notebook_facts(path: Path) -> tuple[str, bool]:
+    """The title and portfolio flag of the notebook at ``path``, read as plain JSON (no
+    validation: a notebook that cannot be read fails when it runs, with its reason)."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        nb = {}
+    if not isinstance(nb, dict):
+        nb = {}
+    return notebook_title(nb, path.stem), is_portfolio(nb)
 
 
 def failure_reason(error: BaseException) -> str:
@@ -502,25 +590,34 @@ def _execute_all(
 def _execute_watched(
     tasks: list[NotebookTask], concurrent: int, say: Say, progress: ProgressLines
 ) -> Iterator[NotebookOutcome]:
+    waiting = list(tasks)
+    started = 0
     if concurrent == 1:
-        for number, task in enumerate(tasks, 1):
-            say(f"[{number}/{len(tasks)}] running  {task.label}")
+        while waiting:
+            ready = next_ready(waiting, [])
+            assert ready is not None, "with nothing running, some task is always ready"
+            task = waiting.pop(ready)
+            started += 1
+            say(f"[{started}/{len(tasks)}] running  {task.label}")
             progress.started(task)
             outcome = execute_task(task)
             progress.finished(task)
-            say(_finished_line(number, len(tasks), outcome))
+            say(_finished_line(started, len(tasks), outcome))
             yield outcome
         return
     with _notebook_pool(concurrent) as pool:
-        waiting = list(enumerate(tasks, 1))
         running: dict[Future[NotebookOutcome], tuple[int, NotebookTask]] = {}
         while waiting or running:
-            while waiting and len(running) < concurrent:
+            while len(running) < concurrent:
+                ready = next_ready(waiting, [task for _, task in running.values()])
+                if ready is None:
+                    break
                 if running and not IPC_TRANSPORT:
                     time.sleep(KERNEL_START_STAGGER_S)
-                number, task = waiting.pop(0)
-                say(f"[{number}/{len(tasks)}] running  {task.label}")
-                running[pool.submit(execute_task, task)] = (number, task)
+                task = waiting.pop(ready)
+                started += 1
+                say(f"[{started}/{len(tasks)}] running  {task.label}")
+                running[pool.submit(execute_task, task)] = (started, task)
                 progress.started(task)
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
@@ -529,6 +626,23 @@ def _execute_watched(
                 outcome = _result_or_failure(future, task)
                 say(_finished_line(number, len(tasks), outcome))
                 yield outcome
+
+
+def next_ready(waiting: Sequence[NotebookTask], running: Sequence[NotebookTask]) -> int | None:
+    """Where in ``waiting`` the next task to start is: the first that is not a portfolio
+    summary whose scenario still has another notebook waiting or running; ``None`` when every
+    waiting task must wait.
+
+    A summary reads what its scenario's other notebooks left in the result cache, so it starts
+    only after they finished (ok or failed); other tasks keep the pool busy meanwhile. When
+    nothing runs, some task is always ready: a summary waits only for notebooks that are not
+    summaries, and those never wait.
+    """
+    busy = {task.scenario_slug for task in (*waiting, *running) if not task.portfolio}
+    for position, task in enumerate(waiting):
+        if not task.portfolio or task.scenario_slug not in busy:
+            return position
+    return None
 
 
 class ProgressLines:
