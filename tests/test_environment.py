@@ -19,7 +19,7 @@ def _parse(requirement: str) -> tuple[str, str]:
     return name.lower().replace("_", "-"), spec.replace(" ", "")
 
 
-PIP_ONLY = frozenset({"prim"})
+PIP_ONLY = frozenset({"prim", "axe-playwright-python"})
 """Requirements with no conda-forge package: ``pip install -e .[dev]`` in the environment file
 installs them from pyproject.toml."""
 

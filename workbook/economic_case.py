@@ -130,9 +130,16 @@ def switch_text(switch: float, without: Sequence[str], labels: Labels) -> str:
     return f"The first place holds unless optimism bias is above {scale} times the derived uplift."
 
 
-def largest_risk(result: OptionComparison, labels: Labels) -> str:
-    """The largest expected cost the force keeps, which risk and under which option."""
+def largest_risk(result: OptionComparison, labels: Labels, option: str | None = None) -> str:
+    """The largest expected cost the force keeps, which risk and under which option (under
+    ``option`` only, when given)."""
     register = result.risk_register()
+    if option is not None and not register.empty:
+        register = register[register["option"] == option]
+        if not register["arises"].any():
+            return (
+                f"No priced risk of the scenario falls on the force under {_label(labels, option)}."
+            )
     if register.empty or not register["arises"].any():
         return (
             "The scenario prices no risks for this service, so optimism bias stands for all "

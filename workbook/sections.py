@@ -8,7 +8,7 @@ what only one service shows lives in :mod:`workbook.service_reports`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,9 @@ from models.scenario import load_sources
 from models.uncertainty.ranges import resolve
 from workbook import charts, display, narrative, tables
 from workbook.context import ReportContext
+
+if TYPE_CHECKING:
+    from models.uncertainty.analysis import Findings
 
 __all__ = [
     "assumptions",
@@ -116,10 +119,10 @@ def performance(
     """Every performance figure with its interval, then the main ones (``bars``: metric to
     panel title) as bars with their intervals and any ``targets``."""
     interval_table(ctx, result, rows, caption)
-    figure = charts.interval_bars(
-        result.performance, list(bars), bars, ctx.labels, targets=targets, percent=percent
-    )
-    display.figure(figure)
+    shown = (result.performance, list(bars), bars, ctx.labels)
+    figure = charts.interval_bars(*shown, targets=targets, percent=percent)
+    text = charts.interval_bars_text(*shown, targets=targets, percent=percent)
+    display.figure(figure, alt=text.alt, data=text.data)
 
 
 def provider(part: object) -> str:
@@ -157,8 +160,12 @@ def options(
 def costs(ctx: ReportContext, result: OptionComparison) -> None:
     """Cash flows by category, present values with intervals, present values by category."""
     labels, base_year = ctx.labels, ctx.scenario.base_year
-    display.figure(charts.cash_flows(result.appraisal.cash_flows, labels, base_year))
-    display.figure(charts.present_values(result.costs, labels, result.baseline))
+    flows = (result.appraisal.cash_flows, labels, base_year)
+    text = charts.cash_flows_text(*flows)
+    display.figure(charts.cash_flows(*flows), alt=text.alt, data=text.data)
+    values = (result.costs, labels, result.baseline)
+    text = charts.present_values_text(*values)
+    display.figure(charts.present_values(*values), alt=text.alt, data=text.data)
     pv = result.appraisal.present_values(result.baseline)
     by_category = result.appraisal.by_category()
     rows = {
@@ -240,21 +247,14 @@ def sensitivity(ctx: ReportContext, result: OptionComparison) -> None:
     display.display_all(display.table(frame, "Sensitivity of the cost comparison"))
 
 
-def assumptions(ctx: ReportContext) -> None:
+def assumptions(ctx: ReportContext, findings: Findings | None = None) -> None:
     """Every input of the appraisal and of the service section, with unit, grade, source and,
-    where the scenario gives one, its range and the reason for it; then the estimates that
-    have no range (an estimate with no range is accepted, and the report says so)."""
+    where the scenario gives one, its range and the reason for it: first the ranged inputs by
+    how much they move the decision (the tornado of ``findings``), then the rest grouped by the
+    part of the scenario they belong to; then the estimates that have no range (an estimate
+    with no range is accepted, and the report says so)."""
     scenario, section = ctx.scenario, ctx.service.name
-    sources = load_sources()
-    data = scenario.model_dump(mode="json")
-    inputs = resolve(scenario)
-    found = pd.concat(
-        [
-            register(data, "appraisal", scenario.chain, sources, inputs=inputs),
-            register(data, section, scenario.chain, sources, inputs=inputs),
-        ],
-        ignore_index=True,
-    )
+    found = input_register(ctx)
     counts = found["grade"].value_counts()
     ranged = int((found["range"] != "").sum())
     display.display_all(
@@ -264,12 +264,78 @@ def assumptions(ctx: ReportContext) -> None:
             + f". {ranged} of them carry a range: the lowest, most likely and highest value "
             "they could take, with the reason. A range written x0.8 to x1.3 multiplies the "
             "stated value; inputs that share a reason are one quantity and move together. A "
-            "result resting on estimates is only as good as those estimates: the sensitivity "
-            "table shows how far the main ones would have to move to change the ranking of "
-            "the options."
+            "result resting on estimates is only as good as those estimates: the inputs that "
+            "matter most come first, then every input by the part of the scenario it is in."
         )
     )
-    shown = pd.DataFrame(
+    if findings is not None and len(findings.tornado):
+        caption = (
+            "The inputs that matter most: how far each one's range moves the difference of "
+            f"{ctx.labels.get(findings.focus, findings.focus)} from business as usual"
+        )
+        display.display_all(display.table(matter_most(findings, found), caption))
+    for part, rows in by_part(found, section):
+        display.display_all(display.table(_register_table(rows, section), f"Inputs: {part}"))
+    _estimates_without_range(estimates_without_range(found, scenario.uncertainty.fixed), section)
+
+
+def input_register(ctx: ReportContext) -> pd.DataFrame:
+    """The register of every input of the report (appraisal, then the service section)."""
+    scenario, section = ctx.scenario, ctx.service.name
+    sources = load_sources()
+    data = scenario.model_dump(mode="json")
+    inputs = resolve(scenario)
+    return pd.concat(
+        [
+            register(data, "appraisal", scenario.chain, sources, inputs=inputs),
+            register(data, section, scenario.chain, sources, inputs=inputs),
+        ],
+        ignore_index=True,
+    )
+
+
+def matter_most(findings: Findings, found: pd.DataFrame) -> pd.DataFrame:
+    """The ranged inputs, the largest swing of the decision's difference first, with the grade
+    and source of the first input each one moves."""
+    by_name = {one.name: one for one in findings.inputs}
+    graded = found.set_index("key")
+    rows = []
+    for row in findings.tornado.sort_values("swing", ascending=False).itertuples(index=False):
+        one = by_name[row.input]
+        first = ".".join(map(str, one.keys[0]))
+        known = graded.loc[first] if first in graded.index else None
+        rows.append(
+            {
+                "Input": row.label,
+                "Range": one.describe(),
+                "Moves the difference by": display.money(row.swing),
+                "Inputs it moves": len(one.keys),
+                "Grade": "" if known is None else known["grade"],
+                "Source": "" if known is None else known["source"],
+                "Why this range": one.reason,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def by_part(found: pd.DataFrame, section: str) -> list[tuple[str, pd.DataFrame]]:
+    """The register split by the part of the scenario each input is in: the appraisal, then
+    each top-level part of the section (each option on its own), in the order of the file."""
+
+    def part(key: str) -> str:
+        pieces = key.split(".")
+        if pieces[0] != section:
+            return pieces[0].replace("_", " ")
+        if len(pieces) > 3 and pieces[1] == "options":
+            return f"option {pieces[2].replace('_', ' ')}"
+        return pieces[1].replace("_", " ") if len(pieces) > 2 else "general"
+
+    parts = found["key"].map(part)
+    return [(name, found[parts == name]) for name in dict.fromkeys(parts)]
+
+
+def _register_table(found: pd.DataFrame, section: str) -> pd.DataFrame:
+    return pd.DataFrame(
         {
             "Input": found["key"].str.replace(f"{section}.", "", n=1),
             "Value": found["value"].map(
@@ -282,8 +348,6 @@ def assumptions(ctx: ReportContext) -> None:
             "Why this range": found["range_reason"],
         }
     )
-    display.display_all(display.table(shown, "Every input, its value, its source and its range"))
-    _estimates_without_range(estimates_without_range(found, scenario.uncertainty.fixed), section)
 
 
 def _estimates_without_range(missing: Any, section: str) -> None:
@@ -454,17 +518,22 @@ def warmup(
     import matplotlib.pyplot as plt
 
     fig, axis = plt.subplots(figsize=(9, 3.4))
-    axis.plot(day, by_replication.T, color="tab:blue", alpha=0.25, lw=0.8)
-    axis.plot(day, mean, color="tab:blue", lw=2, label="Simulated mean")
+    blue, vermillion, green = (charts.PALETTE[c] for c in ("blue", "vermillion", "bluish_green"))
+    axis.plot(day, by_replication.T, color=blue, alpha=0.25, lw=0.8)
+    axis.plot(day, mean, color=blue, lw=2, label="Simulated mean")
     if expected is not None:
         axis.plot(day, expected, color="black", ls="--", label="Expected (analytic)")
-    axis.axvline(mser5_days, color="tab:red", ls=":", label=f"MSER-5: day {mser5_days}")
-    axis.axvline(chosen_days, color="tab:green", label=f"warm-up used: {chosen_days:g} days")
+    axis.axvline(mser5_days, color=vermillion, ls=":", lw=1.5, label=f"MSER-5: day {mser5_days}")
+    axis.axvline(chosen_days, color=green, ls="-.", label=f"warm-up used: {chosen_days:g} days")
     axis.set_xlabel(f"Day from {start}")
     axis.set_ylabel(ylabel)
     axis.legend(frameon=False, fontsize=8)
     fig.tight_layout()
-    display.figure(fig)
+    text = charts.warmup_text(
+        day, by_replication, mean, mser5_days=mser5_days, chosen_days=chosen_days,
+        ylabel=ylabel, start=start, expected=expected,
+    )  # fmt: skip
+    display.figure(fig, alt=text.alt, data=text.data)
 
 
 def warmup_evidence(

@@ -31,9 +31,10 @@ QUICK_SAMPLES = 256
 TORNADO_ROWS = 10
 
 
-def study(ctx: ReportContext, result: OptionComparison) -> Findings | None:
+def study(ctx: ReportContext, result: OptionComparison, *, publish: bool = True) -> Findings | None:
     """The uncertainty study of the report's service (``None`` without any range), from the
-    result cache when one has it; publishes the findings for the runner."""
+    result cache when one has it; publishes the findings for the runner unless told not to
+    (the portfolio summary reads every service's without publishing them as its own)."""
     settings = ctx.scenario.uncertainty
     if not settings.ranges:
         return None
@@ -57,7 +58,8 @@ def study(ctx: ReportContext, result: OptionComparison) -> Findings | None:
             ctx.replications,
         )
         findings = cache.memo(parts, compute)
-    _publish(findings)
+    if publish:
+        _publish(findings)
     return findings
 
 
@@ -110,11 +112,18 @@ def summary_text(labels: Mapping[str, str], findings: Findings | None) -> str:
         else "an uncertain ranking: no option is cheapest in two thirds of the samples"
     )
     counts = _counts(findings)
-    parts = [
+    return (
         f"How sure, with the uncertainty of the inputs: drawing {counts} together "
         f"({findings.samples:,} samples of the costs over {findings.simulated_points} simulated "
-        f"operating points), the cheapest option is {shares}: {sure}."
-    ]
+        f"operating points), the cheapest option is {shares}: {sure}. "
+        + change_text(labels, findings)
+    )
+
+
+def change_text(labels: Mapping[str, str], findings: Findings) -> str:
+    """What would change the answer: the inputs whose switching value lies inside their range
+    (the three that move the difference most), or the inputs that move it most when none."""
+    name = _namer(labels)
     changers = findings.switching[findings.switching["within_range"]]
     if len(changers):
         picked = changers.sort_values("swing", ascending=False).head(3)
@@ -124,17 +133,15 @@ def summary_text(labels: Mapping[str, str], findings: Findings | None) -> str:
             f"{name(row.new_first)} becomes cheapest)"
             for row in picked.itertuples(index=False)
         ]
-        parts.append(
+        return (
             "Inputs that would change the answer within their ranges: "
             f"{narrative.list_names(said)}."
         )
-    else:
-        biggest = list(findings.tornado["label"][:3])
-        parts.append(
-            "No single input changes the cheapest option anywhere within its range; the "
-            f"inputs that move the difference most are {narrative.list_names(biggest)}."
-        )
-    return " ".join(parts)
+    biggest = list(findings.tornado["label"][:3])
+    return (
+        "No single input changes the cheapest option anywhere within its range; the "
+        f"inputs that move the difference most are {narrative.list_names(biggest)}."
+    )
 
 
 def _counts(findings: Findings) -> str:
@@ -150,7 +157,9 @@ def _counts(findings: Findings) -> str:
 
 
 def section(ctx: ReportContext, findings: Findings | None) -> None:
-    """The whole uncertainty section (nothing but a sentence without ranges)."""
+    """The uncertainty section of the report's body: how it was done, how often each option is
+    cheapest, the range of outcomes and the tornado (:func:`details` has the rest; nothing but
+    a sentence without ranges)."""
     if findings is None:
         display.display_all(display.paragraph(summary_text(ctx.labels, None)))
         return
@@ -169,7 +178,17 @@ def section(ctx: ReportContext, findings: Findings | None) -> None:
         display.paragraph(_variance_text(findings, name)),
     )
     if len(findings.tornado):
-        charts.show(tornado_chart(findings, name))
+        text = tornado_text(findings, name)
+        charts.show(tornado_chart(findings, name), alt=text.alt, data=text.data)
+
+
+def details(ctx: ReportContext, findings: Findings | None) -> None:
+    """The long part of the uncertainty study, for an appendix: Sobol' indices, Morris
+    screening, switching values and the regions of scenario discovery."""
+    if findings is None:
+        display.display_all(display.paragraph(summary_text(ctx.labels, None)))
+        return
+    name = _namer(ctx.labels)
     parts = [
         (
             _sobol_table(findings),
@@ -338,10 +357,11 @@ def tornado_chart(findings: Findings, name: Any) -> Any:
     y = np.arange(len(rows))
     low = rows["at_low"].to_numpy() - stated
     high = rows["at_high"].to_numpy() - stated
-    axis.barh(y, low, left=stated, color="#4477aa", label="input at the low end of its range")
-    axis.barh(y, high, left=stated, color="#ee7733", hatch="//", label="input at the high end")
+    at_low, at_high = charts.fill_style(0), charts.fill_style(1)
+    axis.barh(y, low, left=stated, label="input at the low end of its range", **at_low)
+    axis.barh(y, high, left=stated, label="input at the high end", **at_high)
     axis.axvline(stated, color="black", linewidth=1)
-    axis.axvline(0.0, color="grey", linewidth=1, linestyle="--")
+    axis.axvline(0.0, color=charts.REFERENCE_GREY, linewidth=1, linestyle="--")
     axis.set_yticks(y, [str(label)[:48] for label in rows["label"]], fontsize=8)
     charts.money_axis(axis, "x")
     axis.set_xlabel(
@@ -351,6 +371,33 @@ def tornado_chart(findings: Findings, name: Any) -> Any:
     axis.set_title("What moves the difference most (each input alone)", fontsize=10)
     axis.legend(frameon=False, fontsize=8)
     return fig
+
+
+def tornado_text(findings: Findings, name: Any) -> charts.ChartText:
+    """The tornado in words (the stated difference and the inputs that move it most, with the
+    difference at each end) and its numbers (every input charted)."""
+    rows = findings.tornado.head(TORNADO_ROWS)
+    stated = findings.stated_difference
+    money = display.money
+    moves = [
+        f"{label} ({money(low)} to {money(high)})"
+        for label, low, high in rows[["label", "at_low", "at_high"]].head(3).itertuples(index=False)
+    ]
+    alt = (
+        f"Tornado chart of the present value of {name(findings.focus)} minus "
+        f"{name(findings.baseline)}, stated at {money(stated)}, with each input alone at the "
+        "low and the high end of its range; the inputs that move it most: "
+        f"{'; '.join(moves)}."
+    )
+    data = pd.DataFrame(
+        {
+            "Input": rows["label"],
+            "Difference, input at its low end": rows["at_low"].map(money),
+            "Difference, input at its high end": rows["at_high"].map(money),
+            "Swing": rows["swing"].map(money),
+        }
+    )
+    return charts.ChartText(alt, data)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -303,32 +303,15 @@ def test_success_rewrites_the_report_and_removes_the_stale_failure(third: Run) -
 
 
 def test_every_project_notebook_runs_quick_on_every_scenario(
-    first: Run, tmp_path: Path, run_workbook, snapshot
+    first: Run, quick_reports: Path
 ) -> None:
-    """CI's smoke run of the real reports; with no notebooks yet, the fixture run stands in."""
-    if not PROJECT_NOTEBOOKS:
-        assert first.manifest[f"{SLUG}/report"]["status"] == "ok"
-        return
-    reports = tmp_path / "reports"
-    result = run_workbook(
-        "run",
-        "--quick",
-        "--replications",
-        "2",
-        "--jobs",
-        "2",
-        "--reports-dir",
-        reports,
-        cwd=tmp_path,
-        timeout=900,
-    )  # the smallest replications accepted: every report must cope with them
-    assert result.returncode == 0, result.stderr
-    manifest = json.loads((reports / "index.json").read_text())["reports"]
+    """CI's smoke run of the real reports (the shared quick run of every notebook)."""
+    manifest = json.loads((quick_reports / "index.json").read_text())["reports"]
     scenarios = sorted((PROJECT_ROOT / "data" / "scenarios").glob("*.yaml"))
     assert len(manifest) == len(scenarios) * len(PROJECT_NOTEBOOKS)
     for entry in manifest:
         assert entry["status"] == "ok", entry
-        html = reports / entry["scenario_slug"] / f"{entry['notebook']}.html"
+        html = quick_reports / entry["scenario_slug"] / f"{entry['notebook']}.html"
         page = html.read_text(encoding="utf-8")
         assert not_a_number(visible_text(page)) == [], html
         if entry["notebook"] in SERVICE_NOTEBOOKS:

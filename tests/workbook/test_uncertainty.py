@@ -69,6 +69,7 @@ def test_the_section_renders_escaped_with_its_tables(
         outputs = []
         shell.display_pub.publish = lambda data, **_: outputs.append(data)  # type: ignore[method-assign]
         uncertainty.section(context, findings)
+        uncertainty.details(context, findings)
     html = "".join(o.get("text/html", "") for o in outputs)
     for caption in (
         "How often each option is the cheapest",
@@ -77,7 +78,7 @@ def test_the_section_renders_escaped_with_its_tables(
     ):
         assert caption in html
     assert "Morris" in html and "Sobol" in html
-    assert any("Figure" in o.get("text/plain", "") for o in outputs)  # the tornado chart
+    assert '<figure class="wb-figure"' in html  # the tornado chart
     assert "<b>test</b>" not in html
 
 
