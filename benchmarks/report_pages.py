@@ -114,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     if chromium is None:
         print("report_pages: Chromium is not installed (apt-get install chromium)")
         return 2
+    args.reports_dir = args.reports_dir.resolve()  # pages are opened as file:// URIs
     paths = reports_in(args.reports_dir)
     if not paths:
         print(f"report_pages: no report under {args.reports_dir}")
