@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,17 +24,6 @@ from typing import Any
 
 SCREEN = {"width": 1280, "height": 800}
 COLLAPSED_GOAL_PX = 8_000
-FLAGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-extensions",
-)
 
 RECOMMENDATION = """() => {
   const it = document.querySelector('.wb-decision .wb-recommendation');
@@ -110,8 +98,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("reports_dir", type=Path, help="a reports folder (reports/)")
     args = parser.parse_args(argv)
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script
+    from tests.browser import CHROMIUM, launched
+
+    if CHROMIUM is None:
         print("report_pages: Chromium is not installed (apt-get install chromium)")
         return 2
     args.reports_dir = args.reports_dir.resolve()  # pages are opened as file:// URIs
@@ -119,17 +109,10 @@ def main(argv: list[str] | None = None) -> int:
     if not paths:
         print(f"report_pages: no report under {args.reports_dir}")
         return 2
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=list(FLAGS))
-        try:
-            rows = [
-                measure(browser, p, str(p.relative_to(args.reports_dir).with_suffix("")))
-                for p in paths
-            ]
-        finally:
-            browser.close()
+    with launched() as browser:
+        rows = [
+            measure(browser, p, str(p.relative_to(args.reports_dir).with_suffix(""))) for p in paths
+        ]
     print(f"reports in {args.reports_dir}, at {SCREEN['width']} x {SCREEN['height']} px, A4")
     print(table(rows))
     return 0

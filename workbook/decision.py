@@ -12,7 +12,7 @@ figures go to the index page as headline figures.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -91,7 +91,7 @@ def first_screen(ctx: ReportContext, result: OptionComparison, findings: Finding
         "</section>"
     )
     display.display_all(display.HTMLBlock(markup, summary=f"Recommendation: {decision.label}"))
-    frame = difference_frame(result, ctx.labels)
+    frame = difference_frame(result.costs, result.baseline, lambda o: ctx.labels.get(o, o))
     if len(frame):
         display.figure(
             difference_chart(frame, ctx.labels.get(result.baseline, result.baseline)),
@@ -165,10 +165,10 @@ def sure_text(result: OptionComparison, decision: Decision) -> str:
 
 
 def sureness(probability: float) -> str:
-    """Words for a probability of being cheapest (the thresholds the uncertainty section uses)."""
-    if probability >= 0.9:
+    """Words for a probability of being cheapest (the uncertainty section's thresholds)."""
+    if probability >= uncertainty.ROBUST:
         return "a robust ranking"
-    if probability >= 0.66:
+    if probability >= uncertainty.LIKELY:
         return "likely but not certain"
     if probability >= 0.5:
         return "more likely than not, but uncertain"
@@ -224,13 +224,16 @@ def _interval(low: float, high: float) -> str:
 # ------------------------------------------------------------------------------------ chart
 
 
-def difference_frame(result: OptionComparison, labels: Mapping[str, str]) -> pd.DataFrame:
-    """Every option other than business as usual: difference from it with its interval."""
-    others = result.costs[result.costs["option"] != result.baseline]
+def difference_frame(
+    costs: pd.DataFrame, baseline: str, label: Callable[[str], str]
+) -> pd.DataFrame:
+    """Every option of ``costs`` (:func:`models.appraisal.compare`'s table) other than
+    ``baseline``: its difference from it with the interval, named by ``label``."""
+    others = costs[costs["option"] != baseline]
     return pd.DataFrame(
         {
             "option": others["option"].to_list(),
-            "label": [labels.get(o, o) for o in others["option"]],
+            "label": [label(o) for o in others["option"]],
             "difference": others["diff_mean"].to_list(),
             "low": others["diff_low"].to_list(),
             "high": others["diff_high"].to_list(),

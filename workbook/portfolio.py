@@ -203,7 +203,7 @@ def first_screen(report: PortfolioReport) -> None:
             summary=f"Recommendation: {report.label(best)}",
         )
     )
-    frame = _difference_frame(report)
+    frame = decision.difference_frame(report.portfolio.costs, BUSINESS_AS_USUAL, report.label)
     baseline = "business as usual"
     display.figure(
         decision.difference_chart(frame, baseline),
@@ -224,7 +224,7 @@ def _sure(report: PortfolioReport, best: str) -> str:
     unsure = [
         f"{_service_name(s.name)} ({s.decision.prob_cheapest:.0%})"
         for s in report.services
-        if s.decision.prob_cheapest is not None and s.decision.prob_cheapest < 0.66
+        if s.decision.prob_cheapest is not None and s.decision.prob_cheapest < uncertainty.LIKELY
     ]
     if unsure:
         parts.append(
@@ -273,20 +273,6 @@ def _bundle_verdict(report: PortfolioReport) -> str:
             f"{display.money(abs(row['diff_mean']))} against the preferred combination{tail}"
         )
     return "; ".join(said) + "."
-
-
-def _difference_frame(report: PortfolioReport) -> pd.DataFrame:
-    others = report.portfolio.costs[report.portfolio.costs["option"] != BUSINESS_AS_USUAL]
-    return pd.DataFrame(
-        {
-            "option": others["option"].to_list(),
-            "label": [report.label(o) for o in others["option"]],
-            "difference": others["diff_mean"].to_list(),
-            "low": others["diff_low"].to_list(),
-            "high": others["diff_high"].to_list(),
-            "prob_cheaper": others["prob_cheaper"].to_list(),
-        }
-    )
 
 
 # ------------------------------------------------------------------------------ the body

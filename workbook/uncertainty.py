@@ -29,6 +29,10 @@ __all__ = ["QUICK_SAMPLES", "section", "study", "summary"]
 QUICK_SAMPLES = 256
 """Cost-layer samples of a quick run (enough to show the parts work, not to decide)."""
 TORNADO_ROWS = 10
+ROBUST = 0.9
+"""A ranking is robust when its first option is cheapest in at least this share of the draws."""
+LIKELY = 0.66
+"""A ranking is likely but not certain from this share (about two thirds) to :data:`ROBUST`."""
 
 
 def study(ctx: ReportContext, result: OptionComparison, *, publish: bool = True) -> Findings | None:
@@ -106,9 +110,9 @@ def summary_text(labels: Mapping[str, str], findings: Findings | None) -> str:
     top = findings.cheapest[order[0]]
     sure = (
         "a robust ranking"
-        if top >= 0.9
+        if top >= ROBUST
         else "a likely but not certain ranking"
-        if top >= 0.66
+        if top >= LIKELY
         else "an uncertain ranking: no option is cheapest in two thirds of the samples"
     )
     counts = _counts(findings)

@@ -27,8 +27,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from models.appraisal import compare, net_present_costs
-from models.comparison import OptionComparison
+from models.appraisal import CostLine, compare, net_present_costs
+from models.comparison import AppraisalInputs, OptionComparison
 from models.kit.periods import run_key
 from models.portfolio.bundles import bundle_lines, client_functions, shared_client_function
 
@@ -142,11 +142,13 @@ def appraise_portfolio(cases: Sequence[ServiceCase], bundles: Sequence[Bundle] =
     preferred = sum(chosen.values())
     columns: dict[str, np.ndarray] = {BUSINESS_AS_USUAL: bau, PREFERRED: preferred}
     breakeven: dict[str, float] = {}
+    inputs = cases[0].comparison.inputs
     for bundle in bundles:
+        members = _members(bundle, by_name, common)
         others = sum(v for s, v in chosen.items() if s not in bundle.options)
-        stated = others + _bundle_pv(bundle, by_name, common, bundle.discount)
+        stated = others + _bundle_pv(bundle, members, inputs, bundle.discount)
         columns[bundle.key] = stated
-        breakeven[bundle.key] = _breakeven(bundle, by_name, common, others, stated, preferred)
+        breakeven[bundle.key] = _breakeven(bundle, members, inputs, others, stated, preferred)
     pv = pd.DataFrame(
         [
             (replication, option, float(values[i]))
@@ -169,21 +171,36 @@ def _wide(pv: pd.DataFrame) -> pd.DataFrame:
     return pv.pivot(index="replication", columns="option", values="pv")
 
 
+Members = list[dict[str, list[CostLine]]]
+"""Per replication, each bundled service's own cost lines of its bundled option."""
+
+
+def _members(
+    bundle: Bundle, cases: Mapping[str, ServiceCase], replications: Sequence[int]
+) -> Members:
+    """Each replication's own lines of every bundled service, built once: the discount only
+    scales them."""
+    built = {}
+    for service, option in bundle.options.items():
+        comparison = cases[service].comparison
+        build = comparison.service.build_lines(
+            comparison.config, comparison.inputs.period_years, [option]
+        )
+        runs = _runs_by_replication(comparison, option)
+        built[service] = [build(runs[replication]) for replication in replications]
+    return [{s: built[s][i] for s in built} for i in range(len(replications))]
+
+
 def _bundle_pv(
-    bundle: Bundle, cases: Mapping[str, ServiceCase], replications: Sequence[int], discount: float
+    bundle: Bundle, members: Members, inputs: AppraisalInputs, discount: float
 ) -> np.ndarray:
     """Present value of the bundled services, per replication, at ``discount``."""
-    out = np.zeros(len(replications))
-    volumes = {s: _runs_by_replication(cases[s].comparison, o) for s, o in bundle.options.items()}
-    inputs = next(iter(cases.values())).comparison.inputs
-    for i, replication in enumerate(replications):
+    out = np.zeros(len(members))
+    for i, own in enumerate(members):
         lines, dropped = [], []
-        for service, option in bundle.options.items():
-            comparison = cases[service].comparison
-            build = comparison.service.build_lines(comparison.config, inputs.period_years, [option])
-            own = build(volumes[service][replication])
-            dropped += client_functions(own)
-            lines += bundle_lines(own, bundle.key, service=service, discount=discount)
+        for service, service_lines in own.items():
+            dropped += client_functions(service_lines)
+            lines += bundle_lines(service_lines, bundle.key, service=service, discount=discount)
         lines.append(
             shared_client_function(
                 bundle.key,
@@ -201,8 +218,8 @@ def _bundle_pv(
 
 def _breakeven(
     bundle: Bundle,
-    cases: Mapping[str, ServiceCase],
-    replications: Sequence[int],
+    members: Members,
+    inputs: AppraisalInputs,
     others: np.ndarray | float,
     stated: np.ndarray,
     preferred: np.ndarray,
@@ -210,9 +227,9 @@ def _breakeven(
     """The discount at which the bundle's mean present value equals the preferred
     combination's (linear in the discount: found from two pricings)."""
     probe = bundle.discount if bundle.discount > 0 else 0.1
-    at_zero = others + _bundle_pv(bundle, cases, replications, 0.0)
+    at_zero = others + _bundle_pv(bundle, members, inputs, 0.0)
     at_probe = (
-        stated if bundle.discount > 0 else others + _bundle_pv(bundle, cases, replications, probe)
+        stated if bundle.discount > 0 else others + _bundle_pv(bundle, members, inputs, probe)
     )
     slope = float(np.mean(at_zero - at_probe)) / probe
     if slope <= 0:

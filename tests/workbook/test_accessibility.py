@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import base64
 import io
-import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html import unescape
@@ -30,26 +28,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
+from tests.browser import launched, needs_chromium
 from workbook import charts, display
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-extensions",
-)
-"""test_browser.py's flags; Playwright adds ``--headless`` itself."""
-
-needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None and not os.environ.get("CI"),
-    reason="Chromium is not installed (.ci/run installs it for CI)",
-)
 
 VIEWPORT = {"width": 1280, "height": 800}
 COLLAPSED_LIMIT_PX = 8_000
@@ -186,15 +166,8 @@ def test_the_present_value_chart_says_which_option_is_lowest() -> None:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """One headless Chromium for the module."""
-    assert CHROMIUM is not None, "Chromium is needed in CI: .ci/run installs it"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=list(FLAGS))
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched() as chromium:
+        yield chromium
 
 
 @contextmanager

@@ -8,8 +8,6 @@ scenario name stayed text.
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -18,21 +16,9 @@ from pathlib import Path
 
 import pytest
 
-HOSTILE = "<script>alert(1)</script>"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-extensions",
-)
+from tests.browser import CHROMIUM, FLAGS, needs_chromium
 
+HOSTILE = "<script>alert(1)</script>"
 # Chromium's own services (network time, component updates, sign-in), which it calls whatever
 # page it shows; a report's request would go to another host (a CDN, fonts.googleapis.com...).
 BROWSER_SERVICES = (
@@ -44,10 +30,7 @@ BROWSER_SERVICES = (
     "optimizationguide-pa.googleapis.com",
 )
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None and not os.environ.get("CI"),
-    reason="Chromium is not installed (.ci/run installs it for CI)",
-)
+pytestmark = needs_chromium
 
 
 class _Recorder(BaseHTTPRequestHandler):
@@ -95,9 +78,9 @@ def _open(page: Path, proxy_url: str, profile: Path) -> str:
     """The DOM of ``page`` after Chromium loaded it, every request going to ``proxy_url``."""
     assert CHROMIUM is not None, "Chromium is needed in CI: .ci/run installs it"
     done = subprocess.run(
-        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", f"--proxy-server={proxy_url}",
-         "--proxy-bypass-list=<-loopback>", "--virtual-time-budget=5000", "--dump-dom",
-         page.as_uri()],
+        [CHROMIUM, "--headless", *FLAGS, f"--user-data-dir={profile}",
+         f"--proxy-server={proxy_url}", "--proxy-bypass-list=<-loopback>",
+         "--virtual-time-budget=5000", "--dump-dom", page.as_uri()],
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]

@@ -90,7 +90,7 @@ def test_without_ranges_how_sure_says_so_and_the_index_gets_no_probability(conte
 
 
 def test_the_chart_text_names_every_option_and_its_figure(result, context) -> None:
-    frame = decision.difference_frame(result, context.labels)
+    frame = decision.difference_frame(result.costs, result.baseline, context.labels.__getitem__)
     assert result.baseline not in set(frame["option"])
     text = decision.chart_text(frame, context.labels[result.baseline])
     for row in frame.itertuples(index=False):

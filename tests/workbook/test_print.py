@@ -11,9 +11,7 @@ screen), and no page is blank (each has text or an image). Nothing may be wider 
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,24 +19,9 @@ from typing import Any
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-extensions",
-)
-"""test_browser.py's flags; Playwright adds ``--headless`` itself."""
+from tests.browser import launched, needs_chromium
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None and not os.environ.get("CI"),
-    reason="Chromium is not installed (.ci/run installs it for CI)",
-)
+pytestmark = needs_chromium
 
 A4_POINTS = (595.28, 841.89)
 NOT_PRINTED = frozenset({"verification"})
@@ -73,15 +56,8 @@ OVERFLOW = """() => Math.max(0, ...[...document.querySelectorAll('main *')]
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """One headless Chromium for the module."""
-    assert CHROMIUM is not None, "Chromium is needed in CI: .ci/run installs it"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=list(FLAGS))
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched() as chromium:
+        yield chromium
 
 
 def _printed(reports: Path) -> list[Path]:
