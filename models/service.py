@@ -30,6 +30,7 @@ from models.costing import (
     replication_lines,
 )
 from models.kit import periods
+from models.kit.checks import verification_table
 from models.kit.runs import ServiceRun
 from models.kit.streams import Streams
 
@@ -120,9 +121,9 @@ class Service:
     """``volume_metrics(config, option)``: the annual volumes the cost lines use."""
     cost_lines: Callable[[Any, str, Volumes, int], list[CostLine]]
     """``cost_lines(config, option, volumes, period_years)``."""
-    verify: Callable[..., pd.DataFrame]
-    """``verify(replications=, seed=, jobs=, executor=, cache=)``: the model against queueing
-    theory (``executor`` and ``cache`` go to :func:`models.kit.replications.run_replications`)."""
+    checks: tuple[Callable[..., Any], ...]
+    """The model against queueing theory: checks made by :func:`models.kit.checks.analytic_check`
+    (each ``check(*, replications=, seed=, jobs=, executor=, cache=)``); see :meth:`verify`."""
     key_metrics: tuple[KeyMetric, ...]
     unit_cost: UnitCost
     interpolation_metrics: tuple[str, ...]
@@ -134,15 +135,18 @@ class Service:
     should_cost: Callable[[Any, str, Volumes, Any], list[Any]] | None = None
     """``should_cost(config, option, volumes, settings)``: the
     :class:`models.appraisal.ShouldCost` of each contract of ``option`` (none: not modelled)."""
+    deterministic_checks: tuple[Callable[..., Any], ...] = ()
+    """Checks with an exact answer and no replications (``check(*, seed=, jobs=, ...)``)."""
 
     @classmethod
     def declare(cls, run_class: type, title: str, **declared: Any) -> Service:
         """The service of ``run_class`` (a :class:`models.kit.runs.ServiceRun`): named by its
         ``service``, its config type the run's first type argument, and its ``simulate`` and
-        ``trace``, ``volume_metrics`` and ``cost_lines``, and ``verify`` the module-level
-        functions of those names in the ``model``, ``costs`` and ``verification`` modules of the
-        run class's package (and ``should_cost`` if one of them has it); ``declared`` gives the
-        rest."""
+        ``trace``, ``volume_metrics`` and ``cost_lines`` the module-level functions of those
+        names in the ``model``, ``costs`` and ``verification`` modules of the run class's package
+        (and ``should_cost`` if one of them has it), ``checks`` the verification module's
+        ``CHECKS`` (and ``deterministic_checks`` its ``DETERMINISTIC_CHECKS``, if any);
+        ``declared`` gives the rest."""
         name = run_class.service
         (config_type, _spec) = next(
             get_args(base) for base in run_class.__orig_bases__ if get_origin(base) is ServiceRun
@@ -150,7 +154,7 @@ class Service:
         package = run_class.__module__.rpartition(".")[0]
         modules = [import_module(f"{package}.{m}") for m in ("model", "costs", "verification")]
         found = {}
-        for attribute in ("simulate", "trace", "volume_metrics", "cost_lines", "verify"):
+        for attribute in ("simulate", "trace", "volume_metrics", "cost_lines"):
             owners = {id(f): f for m in modules if (f := getattr(m, attribute, None)) is not None}
             if len(owners) != 1:
                 raise ValueError(f"service {name!r}: {len(owners)} parts define {attribute}")
@@ -161,6 +165,9 @@ class Service:
                 raise ValueError(f"service {name!r}: {len(owners)} parts define {attribute}")
             if owners and attribute not in declared:
                 found[attribute] = next(iter(owners.values()))
+        verification = modules[2]
+        found["checks"] = tuple(verification.CHECKS)
+        found["deterministic_checks"] = tuple(getattr(verification, "DETERMINISTIC_CHECKS", ()))
         return cls(
             name=name,
             title=title,
@@ -168,6 +175,29 @@ class Service:
             run_class=run_class,
             **found,
             **declared,
+        )
+
+    def verify(
+        self,
+        *,
+        replications: int | None = None,
+        seed: int = 2013,
+        jobs: int | None = 1,
+        executor: Executor | None = None,
+        cache: ResultCache | None = None,
+    ) -> pd.DataFrame:
+        """Every check, one row each (the report's verification appendix): ``replications=None``
+        uses each check's own default, chosen so that its interval is narrow enough for its
+        tolerance; ``executor`` and ``cache`` go to
+        :func:`~models.kit.replications.run_replications`."""
+        return verification_table(
+            self.checks,
+            replications=replications,
+            seed=seed,
+            jobs=jobs,
+            deterministic=self.deterministic_checks,
+            executor=executor,
+            cache=cache,
         )
 
     # ------------------------------------------------------------------ the section

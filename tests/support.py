@@ -22,12 +22,15 @@ from models.kit.checks import VerificationCheck
 from models.kit.output_analysis import paired_difference
 from models.kit.replications import run_replications
 from models.kit.streams import Streams
+from models.scenario import load_scenario
+from models.scenario.uncertainty_settings import UncertaintySettings
 
 __all__ = [
     "BASELINE",
     "ROOT",
     "assert_passes",
     "by_name",
+    "cost_study_scenario",
     "crn_half_widths",
     "documented_metrics",
     "documented_option_metrics",
@@ -267,3 +270,23 @@ def not_a_number(text: str) -> list[str]:
     return [
         text[max(0, m.start() - 40) : m.end() + 10] for m in re.finditer(r"\b(nan|NaN|inf)\b", text)
     ]
+
+
+COST_RANGES = {
+    "recovery.options.*.storage.costs.staff.salary": {
+        "low": 0.9,
+        "high": 1.2,
+        "relative": True,
+        "reason": "[E] test",
+    },
+    "appraisal.optimism_bias.groups.service_costs.factors.inadequacy_of_the_business_case"
+    ".mitigation": {"low": 0.0, "high": 0.6, "reason": "[E] test"},
+}
+"""Cost inputs only: the study re-prices stored volumes and simulates nothing more."""
+
+
+def cost_study_scenario() -> Any:
+    """The baseline with an uncertainty study of :data:`COST_RANGES` on 64 samples (the same in
+    every test that uses it, so in one session its comparison and study come from the cache)."""
+    settings = UncertaintySettings.model_validate({"samples": 64, "ranges": COST_RANGES})
+    return load_scenario(BASELINE).model_copy(update={"uncertainty": settings})

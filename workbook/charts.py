@@ -25,18 +25,18 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from models.kit.warmup import WarmupEvidence
 from workbook import tables
 from workbook.display import figure, money
 
 __all__ = [
     "PALETTE",
     "ChartText",
+    "IntervalBars",
     "box_summary",
     "cash_flows",
     "cash_flows_text",
     "fill_style",
-    "interval_bars",
-    "interval_bars_text",
     "listing",
     "money_axis",
     "period_means",
@@ -376,102 +376,95 @@ def present_values_text(costs: pd.DataFrame, labels: Mapping[str, str], baseline
 # ---------------------------------------------------------------------------- interval bars
 
 
-def interval_bars(
-    performance: pd.DataFrame,
-    metrics: Sequence[str],
-    titles: Mapping[str, str],
-    labels: Mapping[str, str],
-    *,
-    targets: Mapping[str, float] | None = None,
-    percent: Sequence[str] = (),
-) -> Figure:
-    """One panel per metric: each option's mean with its 95 % interval, and a target line."""
-    fig, axes = plt.subplots(1, len(metrics), figsize=(3.8 * len(metrics), 3.4), squeeze=False)
-    options = list(dict.fromkeys(performance["option"]))
-    for axis, metric in zip(axes[0], metrics, strict=True):
-        rows = performance[performance["metric"] == metric].set_index("option").reindex(options)
-        scale = 100.0 if metric in percent else 1.0
-        x = np.arange(len(options))
-        axis.bar(x, scale * rows["mean"], color=BAR_COLOUR)
-        axis.errorbar(
-            x,
-            scale * rows["mean"],
-            yerr=[scale * (rows["mean"] - rows["low"]), scale * (rows["high"] - rows["mean"])],
-            fmt="none",
-            color="black",
-            capsize=4,
+@dataclass(frozen=True)
+class IntervalBars:
+    """One panel per metric: each option's mean with its 95 % interval, and a target line;
+    as a figure and in words."""
+
+    performance: pd.DataFrame
+    metrics: Sequence[str]
+    titles: Mapping[str, str]
+    labels: Mapping[str, str]
+    targets: Mapping[str, float] | None = None
+    percent: Sequence[str] = ()
+
+    def figure(self) -> Figure:
+        """The panels."""
+        fig, axes = plt.subplots(
+            1, len(self.metrics), figsize=(3.8 * len(self.metrics), 3.4), squeeze=False
         )
-        if targets and metric in targets:
-            axis.axhline(scale * targets[metric], label="target", **TARGET_STYLE)
-            axis.legend(frameon=False, fontsize=8)
-        axis.set_xticks(x, [labels.get(o, o) for o in options], rotation=15, fontsize=8)
-        axis.set_title(titles.get(metric, metric), fontsize=10)
-    fig.tight_layout()
-    return fig
+        options = list(dict.fromkeys(self.performance["option"]))
+        for axis, metric in zip(axes[0], self.metrics, strict=True):
+            rows = (
+                self.performance[self.performance["metric"] == metric]
+                .set_index("option")
+                .reindex(options)
+            )
+            scale = 100.0 if metric in self.percent else 1.0
+            x = np.arange(len(options))
+            axis.bar(x, scale * rows["mean"], color=BAR_COLOUR)
+            axis.errorbar(
+                x,
+                scale * rows["mean"],
+                yerr=[scale * (rows["mean"] - rows["low"]), scale * (rows["high"] - rows["mean"])],
+                fmt="none",
+                color="black",
+                capsize=4,
+            )
+            if self.targets and metric in self.targets:
+                axis.axhline(scale * self.targets[metric], label="target", **TARGET_STYLE)
+                axis.legend(frameon=False, fontsize=8)
+            axis.set_xticks(x, [self.labels.get(o, o) for o in options], rotation=15, fontsize=8)
+            axis.set_title(self.titles.get(metric, metric), fontsize=10)
+        fig.tight_layout()
+        return fig
 
-
-def interval_bars_text(
-    performance: pd.DataFrame,
-    metrics: Sequence[str],
-    titles: Mapping[str, str],
-    labels: Mapping[str, str],
-    *,
-    targets: Mapping[str, float] | None = None,
-    percent: Sequence[str] = (),
-) -> ChartText:
-    """The interval bars in words (each panel's options with their means, and its target) and
-    their numbers (a row a metric and option: mean, interval, target)."""
-    options = list(dict.fromkeys(performance["option"]))
-    said, rows = [], []
-    for metric in metrics:
-        fmt = tables.percent(1) if metric in percent else tables.number(1)
-        by_option = performance[performance["metric"] == metric].set_index("option")
-        target = (targets or {}).get(metric)
-        shown = [o for o in options if o in by_option.index]
-        words = listing((labels.get(o, o), fmt(by_option.loc[o, "mean"])) for o in shown)
-        if target is not None:
-            words += f" (target {fmt(target)})"
-        said.append(f"{titles.get(metric, metric)}: {words or tables.MISSING}")
-        rows += [
-            {
-                "Figure": titles.get(metric, metric),
-                "Option": labels.get(o, o),
-                "Mean": fmt(by_option.loc[o, "mean"]),
-                "95 % interval, low": fmt(by_option.loc[o, "low"]),
-                "95 % interval, high": fmt(by_option.loc[o, "high"]),
-                "Target": tables.MISSING if target is None else fmt(target),
-            }
-            for o in shown
-        ]
-    alt = (
-        "Bar charts of each option's mean with its 95 % interval, one panel a figure: "
-        + "; ".join(said)
-        + "."
-    )
-    return ChartText(alt, pd.DataFrame(rows))
+    def text(self) -> ChartText:
+        """The interval bars in words (each panel's options with their means, and its target)
+        and their numbers (a row a metric and option: mean, interval, target)."""
+        options = list(dict.fromkeys(self.performance["option"]))
+        said, rows = [], []
+        for metric in self.metrics:
+            fmt = tables.percent(1) if metric in self.percent else tables.number(1)
+            by_option = self.performance[self.performance["metric"] == metric].set_index("option")
+            target = (self.targets or {}).get(metric)
+            shown = [o for o in options if o in by_option.index]
+            words = listing((self.labels.get(o, o), fmt(by_option.loc[o, "mean"])) for o in shown)
+            if target is not None:
+                words += f" (target {fmt(target)})"
+            said.append(f"{self.titles.get(metric, metric)}: {words or tables.MISSING}")
+            rows += [
+                {
+                    "Figure": self.titles.get(metric, metric),
+                    "Option": self.labels.get(o, o),
+                    "Mean": fmt(by_option.loc[o, "mean"]),
+                    "95 % interval, low": fmt(by_option.loc[o, "low"]),
+                    "95 % interval, high": fmt(by_option.loc[o, "high"]),
+                    "Target": tables.MISSING if target is None else fmt(target),
+                }
+                for o in shown
+            ]
+        alt = (
+            "Bar charts of each option's mean with its 95 % interval, one panel a figure: "
+            + "; ".join(said)
+            + "."
+        )
+        return ChartText(alt, pd.DataFrame(rows))
 
 
 # --------------------------------------------------------------------------------- warm-up
 
 
-def warmup_text(
-    day: np.ndarray,
-    by_replication: np.ndarray,
-    mean: np.ndarray,
-    *,
-    mser5_days: int,
-    chosen_days: float,
-    ylabel: str,
-    start: str,
-    expected: np.ndarray | None = None,
-) -> ChartText:
+def warmup_text(evidence: WarmupEvidence, *, ylabel: str, start: str) -> ChartText:
     """The warm-up chart (:func:`workbook.sections.warmup`) in words (where the mean starts,
     where it settles, the MSER-5 point and the warm-up used) and its numbers (the mean, and the
     analytic expectation if any, over runs of days)."""
+    day, mean, expected = evidence.day, evidence.mean, evidence.expected
+    mser5_days, chosen_days = evidence.mser5_days, evidence.chosen_days
     fmt = tables.number(1)
     settled = float(np.mean(mean[len(mean) // 2 :])) if len(mean) else float("nan")
     series = {"Simulated mean": mean} | ({} if expected is None else {"Expected": expected})
-    replications = np.atleast_2d(by_replication).shape[0]
+    replications = np.atleast_2d(evidence.by_replication).shape[0]
     alt = (
         f"Line chart of {ylabel.lower()} by day from {start}: {replications} replications and "
         f"their mean, which starts at {fmt(float(mean[0]))} and settles at about "

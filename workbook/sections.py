@@ -119,10 +119,11 @@ def performance(
     """Every performance figure with its interval, then the main ones (``bars``: metric to
     panel title) as bars with their intervals and any ``targets``."""
     interval_table(ctx, result, rows, caption)
-    shown = (result.performance, list(bars), bars, ctx.labels)
-    figure = charts.interval_bars(*shown, targets=targets, percent=percent)
-    text = charts.interval_bars_text(*shown, targets=targets, percent=percent)
-    display.figure(figure, alt=text.alt, data=text.data)
+    chart = charts.IntervalBars(
+        result.performance, list(bars), bars, ctx.labels, targets=targets, percent=percent
+    )
+    text = chart.text()
+    display.figure(chart.figure(), alt=text.alt, data=text.data)
 
 
 def provider(part: object) -> str:
@@ -502,37 +503,27 @@ def common_random_numbers(
     display.display_all(display.table(pd.DataFrame(rows), caption))
 
 
-def warmup(
-    day: np.ndarray,
-    by_replication: np.ndarray,
-    mean: np.ndarray,
-    *,
-    mser5_days: int,
-    chosen_days: float,
-    ylabel: str,
-    start: str,
-    expected: np.ndarray | None = None,
-) -> None:
+def warmup(evidence: WarmupEvidence, *, ylabel: str, start: str) -> None:
     """The warm-up evidence: a daily level from an empty start, per replication and on average,
     with the MSER-5 truncation point and the warm-up used."""
     import matplotlib.pyplot as plt
 
+    e = evidence
     fig, axis = plt.subplots(figsize=(9, 3.4))
     blue, vermillion, green = (charts.PALETTE[c] for c in ("blue", "vermillion", "bluish_green"))
-    axis.plot(day, by_replication.T, color=blue, alpha=0.25, lw=0.8)
-    axis.plot(day, mean, color=blue, lw=2, label="Simulated mean")
-    if expected is not None:
-        axis.plot(day, expected, color="black", ls="--", label="Expected (analytic)")
-    axis.axvline(mser5_days, color=vermillion, ls=":", lw=1.5, label=f"MSER-5: day {mser5_days}")
-    axis.axvline(chosen_days, color=green, ls="-.", label=f"warm-up used: {chosen_days:g} days")
+    axis.plot(e.day, e.by_replication.T, color=blue, alpha=0.25, lw=0.8)
+    axis.plot(e.day, e.mean, color=blue, lw=2, label="Simulated mean")
+    if e.expected is not None:
+        axis.plot(e.day, e.expected, color="black", ls="--", label="Expected (analytic)")
+    axis.axvline(
+        e.mser5_days, color=vermillion, ls=":", lw=1.5, label=f"MSER-5: day {e.mser5_days}"
+    )
+    axis.axvline(e.chosen_days, color=green, ls="-.", label=f"warm-up used: {e.chosen_days:g} days")
     axis.set_xlabel(f"Day from {start}")
     axis.set_ylabel(ylabel)
     axis.legend(frameon=False, fontsize=8)
     fig.tight_layout()
-    text = charts.warmup_text(
-        day, by_replication, mean, mser5_days=mser5_days, chosen_days=chosen_days,
-        ylabel=ylabel, start=start, expected=expected,
-    )  # fmt: skip
+    text = charts.warmup_text(evidence, ylabel=ylabel, start=start)
     display.figure(fig, alt=text.alt, data=text.data)
 
 
@@ -553,16 +544,7 @@ def warmup_evidence(
         days=int(ctx.warmup_days + ctx.window_days),
         **ctx.engine_options,
     )
-    warmup(
-        evidence.day,
-        evidence.by_replication,
-        evidence.mean,
-        expected=evidence.expected,
-        mser5_days=evidence.mser5_days,
-        chosen_days=evidence.chosen_days,
-        ylabel=ylabel,
-        start=start,
-    )
+    warmup(evidence, ylabel=ylabel, start=start)
     return evidence
 
 

@@ -26,8 +26,6 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from models.catering.config import CateringConfig
 from models.catering.model import DAYS_PER_YEAR, CateringRun, simulate
 from models.kit.checks import (
@@ -35,7 +33,6 @@ from models.kit.checks import (
     VerificationCheck,
     analytic_check,
     compare_with_analytic,
-    verification_table,
 )
 from models.kit.queueing import mmc, mmck
 
@@ -43,6 +40,8 @@ if TYPE_CHECKING:
     from models.kit.cache import ResultCache
 
 __all__ = [
+    "CHECKS",
+    "DETERMINISTIC_CHECKS",
     "FeedingScheduleCase",
     "VerificationCheck",
     "check_erlang_c",
@@ -50,7 +49,6 @@ __all__ = [
     "check_mmck",
     "counter_run",
     "hand_schedule",
-    "verify",
 ]
 
 _ZERO = {"kind": "fixed", "value": 0.0}
@@ -398,26 +396,7 @@ def check_feeding_schedule(
     return late_check, on_time
 
 
-def verify(
-    *,
-    replications: int | None = None,
-    seed: int = 2013,
-    jobs: int | None = 1,
-    executor: Executor | None = None,
-    cache: ResultCache | None = None,
-) -> pd.DataFrame:
-    """Every check with its default configuration, one row each (report appendix).
-
-    ``replications=None`` uses each queueing check's default (20-30 weeks of a busy counter),
-    chosen so that its interval is narrow enough for its tolerance (about 10 s on one core).
-    ``executor`` and ``cache`` go to :func:`~models.kit.replications.run_replications`.
-    """
-    return verification_table(
-        (check_erlang_c, check_mmck),
-        replications=replications,
-        seed=seed,
-        jobs=jobs,
-        deterministic=(check_feeding_schedule,),
-        executor=executor,
-        cache=cache,
-    )
+CHECKS = (check_erlang_c, check_mmck)
+"""The checks of the service's verification (:meth:`models.service.Service.verify`)."""
+DETERMINISTIC_CHECKS = (check_feeding_schedule,)
+"""Checks with an exact answer, run once."""

@@ -15,26 +15,23 @@ replications *and* the relative difference is within the tolerance.
 
 from __future__ import annotations
 
-from concurrent.futures import Executor
 from functools import partial
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from models.fleet.config import FleetConfig
 from models.fleet.model import HOURS_PER_YEAR, FleetRun, simulate
-from models.kit.checks import Expected, VerificationCheck, analytic_check, verification_table
+from models.kit.checks import Expected, VerificationCheck, analytic_check
 from models.kit.queueing import machine_repair
 
 if TYPE_CHECKING:
-    from models.kit.cache import ResultCache
+    pass
 
 __all__ = [
+    "CHECKS",
     "VerificationCheck",
     "check_independent_units",
     "check_machine_repair",
     "machine_repair_run",
-    "verify",
 ]
 
 _NONE_REQUIRED = {"early": 0, "late": 0, "night": 0}
@@ -152,23 +149,5 @@ def check_independent_units(run: FleetRun) -> list[Expected]:
     )
 
 
-def verify(
-    *,
-    replications: int | None = None,
-    seed: int = 2013,
-    jobs: int | None = 1,
-    executor: Executor | None = None,
-    cache: ResultCache | None = None,
-) -> pd.DataFrame:
-    """All checks with their default configurations, one row each (report appendix).
-
-    ``replications=None`` uses each check's default (a few seconds of simulation in all);
-    ``executor`` and ``cache`` go to :func:`~models.kit.replications.run_replications`."""
-    return verification_table(
-        (check_machine_repair, check_independent_units),
-        replications=replications,
-        seed=seed,
-        jobs=jobs,
-        executor=executor,
-        cache=cache,
-    )
+CHECKS = (check_machine_repair, check_independent_units)
+"""The checks of the service's verification (:meth:`models.service.Service.verify`)."""

@@ -20,21 +20,19 @@ is within the tolerance.
 
 from __future__ import annotations
 
-from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from models.kit.checks import Expected, VerificationCheck, analytic_check, verification_table
+from models.kit.checks import Expected, VerificationCheck, analytic_check
 from models.kit.queueing import erlang_b, mg_infinity, mmc
 from models.recovery.analytic import expected_stay_hours
 from models.recovery.config import RecoveryConfig
 from models.recovery.model import RecoveryRun, simulate
 
 if TYPE_CHECKING:
-    from models.kit.cache import ResultCache
+    pass
 
 __all__ = [
+    "CHECKS",
     "VerificationCheck",
     "check_erlang_b",
     "check_erlang_c",
@@ -42,7 +40,6 @@ __all__ = [
     "erlang_b_run",
     "erlang_c_run",
     "mg_infinity_run",
-    "verify",
 ]
 
 HOURS_PER_YEAR = 365.0 * 24.0
@@ -261,25 +258,5 @@ def check_erlang_b(run: RecoveryRun) -> Expected:
     )
 
 
-def verify(
-    *,
-    replications: int | None = None,
-    seed: int = 2013,
-    jobs: int | None = 1,
-    executor: Executor | None = None,
-    cache: ResultCache | None = None,
-) -> pd.DataFrame:
-    """All three checks with their default configurations, one row each (report appendix).
-
-    ``replications=None`` uses each check's default, chosen so that its interval is narrow
-    enough for its tolerance (about 15 s of simulation in all on one core). ``executor`` and
-    ``cache`` go to :func:`~models.kit.replications.run_replications`.
-    """
-    return verification_table(
-        (check_erlang_c, check_mg_infinity, check_erlang_b),
-        replications=replications,
-        seed=seed,
-        jobs=jobs,
-        executor=executor,
-        cache=cache,
-    )
+CHECKS = (check_erlang_c, check_mg_infinity, check_erlang_b)
+"""The checks of the service's verification (:meth:`models.service.Service.verify`)."""

@@ -8,13 +8,13 @@ from dataclasses import replace
 import pytest
 
 from models.catering.model import simulate
+from models.catering.service import SERVICE
 from models.catering.verification import (
     FeedingScheduleCase,
     check_erlang_c,
     check_feeding_schedule,
     check_mmck,
     counter_run,
-    verify,
 )
 from models.kit.streams import Streams
 from tests.support import assert_passes
@@ -80,7 +80,7 @@ def test_three_servers_assumed_for_two_are_detected() -> None:
 
 
 def test_verify_runs_erlang_c_m_m_c_k_and_the_feeding_schedule() -> None:
-    table = verify(replications=3, jobs=1)
+    table = SERVICE.verify(replications=3, jobs=1)
     assert list(table["check"]) == [
         "Erlang C",
         "M/M/c/K lost covers",

@@ -8,18 +8,15 @@ less credits for visitors who waited beyond the target. It shows what a service 
 from __future__ import annotations
 
 from collections.abc import Generator
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
-import pandas as pd
 import simpy
 from pydantic import BaseModel, Field
 
 from models.appraisal import CostLine, activity_line, contract_lines
 from models.costing import DAYS_PER_YEAR, OptionBase, StaffSpec, Volumes, staff_cost_line, volume
-from models.kit.cache import ResultCache
-from models.kit.checks import VerificationCheck, simulated_intervals
+from models.kit.checks import Expected, analytic_check
 from models.kit.queueing import mmc
 from models.kit.runs import HOURS_PER_DAY, ServiceRun
 from models.kit.streams import Streams
@@ -135,32 +132,17 @@ def cost_lines(
     )  # fmt: skip
 
 
-def verify(
-    *,
-    replications: int | None = None,
-    seed: int = 2013,
-    jobs: int | None = 1,
-    executor: Executor | None = None,
-    cache: ResultCache | None = None,
-) -> pd.DataFrame:
-    """The mean wait against Erlang C, one row."""
-    config = FrontDeskConfig(period=PeriodSpec(warmup_days=2.0, window_days=60.0))
-    theory = mmc(config.visitors_per_hour, 60.0 / config.service_minutes, 2)
-    run = DeskRun(config, "in_house")
-    sim = simulated_intervals(
-        simulate,
-        run,
-        ["wait_mean_minutes"],
-        replications=replications or 10,
-        seed=seed,
-        jobs=jobs,
-        executor=executor,
-        cache=cache,
-    )["wait_mean_minutes"]
-    check = VerificationCheck(
-        "M/M/2", "front desk, two clerks", "wait_mean_minutes", 60.0 * theory.mean_wait, sim, 0.1
+def _verification_run() -> DeskRun:
+    return DeskRun(
+        FrontDeskConfig(period=PeriodSpec(warmup_days=2.0, window_days=60.0)), "in_house"
     )
-    return pd.DataFrame([check.as_row()])
+
+
+@analytic_check(simulate, _verification_run, replications=10, tolerance=0.1)
+def check_erlang_c(run: DeskRun) -> Expected:
+    """The mean wait against Erlang C (M/M/2)."""
+    theory = mmc(run.config.visitors_per_hour, 60.0 / run.config.service_minutes, 2)
+    return Expected("M/M/2", "front desk, two clerks", "wait_mean_minutes", 60.0 * theory.mean_wait)
 
 
 def _target(config: Any) -> float:
@@ -176,7 +158,7 @@ FRONT_DESK = Service(
     trace=simulate,
     volume_metrics=volume_metrics,
     cost_lines=cost_lines,
-    verify=verify,
+    checks=(check_erlang_c,),
     key_metrics=(
         KeyMetric("within_target_share", "Seen within target", "share", "higher", _target),
         KeyMetric("wait_mean_minutes", "Wait, mean", "minutes", "lower"),

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from models.fleet.service import SERVICE
 from models.fleet.verification import (
     check_independent_units,
     check_machine_repair,
     machine_repair_run,
-    verify,
 )
 from tests.support import assert_passes
 
@@ -34,5 +34,5 @@ def test_six_technicians_assumed_for_nine_are_detected() -> None:
 
 
 def test_verify_runs_machine_repair_and_independent_units_on_two_metrics_each() -> None:
-    table = verify(replications=2, jobs=1)
+    table = SERVICE.verify(replications=2, jobs=1)
     assert list(table["check"]) == ["Machine repair"] * 2 + ["Independent units"] * 2

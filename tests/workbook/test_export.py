@@ -18,11 +18,10 @@ from models.appraisal import cash_by_year, net_present_costs
 from models.assumptions import register
 from models.comparison import OptionComparison
 from models.registry import SERVICES
-from models.scenario import load_scenario, load_sources, scenario_sha256
-from models.scenario.uncertainty_settings import UncertaintySettings
+from models.scenario import load_sources, scenario_sha256
 from models.uncertainty.analysis import PERCENTILES, Findings
 from models.uncertainty.ranges import resolve
-from tests.support import BASELINE
+from tests.support import BASELINE, cost_study_scenario
 from workbook import export, uncertainty
 from workbook.context import ReportContext
 from workbook.display import RESULT_MIME
@@ -31,18 +30,6 @@ from workbook.runner import published_results
 
 REPLICATIONS = 2
 """The fewest replications a comparison takes: three services in well under a minute."""
-
-COST_RANGES = {
-    "recovery.options.*.storage.costs.staff.salary": {
-        "low": 0.9,
-        "high": 1.2,
-        "relative": True,
-        "reason": "[E] test",
-    },
-    "appraisal.optimism_bias.groups.service_costs.factors.inadequacy_of_the_business_case"
-    ".mitigation": {"low": 0.0, "high": 0.6, "reason": "[E] test"},
-}
-"""Cost inputs only: the study re-prices stored volumes and simulates nothing more."""
 
 
 @dataclass(frozen=True)
@@ -62,9 +49,7 @@ def exported(request: pytest.FixtureRequest) -> Exported:
 @pytest.fixture(scope="module")
 def studied() -> tuple[ReportContext, OptionComparison, Findings]:
     InteractiveShell.instance()
-    scenario = load_scenario(BASELINE)
-    settings = UncertaintySettings.model_validate({"samples": 64, "ranges": COST_RANGES})
-    scenario = scenario.model_copy(update={"uncertainty": settings})
+    scenario = cost_study_scenario()
     ctx = ReportContext.from_parameters(scenario, REPLICATIONS, True, None, "recovery")
     result = ctx.compare()
     findings = uncertainty.study(ctx, result)

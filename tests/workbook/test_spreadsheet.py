@@ -18,9 +18,7 @@ from IPython.core.interactiveshell import InteractiveShell
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
-from models.scenario import load_scenario
-from models.scenario.uncertainty_settings import UncertaintySettings
-from tests.support import BASELINE
+from tests.support import BASELINE, cost_study_scenario
 from workbook import export, uncertainty
 from workbook.context import ReportContext
 from workbook.runner import published_results
@@ -30,17 +28,6 @@ REPLICATIONS = 2
 HOSTILE = '=HYPERLINK("http://example.invalid","open me")'
 CONTROL = "bell\x07here"
 SECRET = "do-not-echo-this-content"
-COST_RANGES = {
-    "recovery.options.*.storage.costs.staff.salary": {
-        "low": 0.9,
-        "high": 1.2,
-        "relative": True,
-        "reason": "[E] test",
-    },
-    "appraisal.optimism_bias.groups.service_costs.factors.inadequacy_of_the_business_case"
-    ".mitigation": {"low": 0.0, "high": 0.6, "reason": "[E] test"},
-}
-"""As in test_export.py: in one session the comparison and the study come from the cache."""
 
 
 def _runner_files(ctx: ReportContext, folder: Path, with_study: bool) -> None:
@@ -65,9 +52,7 @@ def tables_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A scenario folder as the runner leaves it: recovery with an uncertainty study (and its
     ``recovery-uncertainty.json``), fleet without; one input's source made hostile."""
     folder = tmp_path_factory.mktemp("baseline")
-    scenario = load_scenario(BASELINE)
-    settings = UncertaintySettings.model_validate({"samples": 64, "ranges": COST_RANGES})
-    studied = scenario.model_copy(update={"uncertainty": settings})
+    studied = cost_study_scenario()
     recovery = ReportContext.from_parameters(studied, REPLICATIONS, True, None, "recovery")
     fleet = ReportContext.from_parameters(BASELINE, REPLICATIONS, True, None, "fleet")
     _runner_files(recovery, folder, with_study=True)
