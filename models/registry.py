@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from models.catering.service import SERVICE as CATERING
 from models.fleet.service import SERVICE as FLEET
+from models.language.service import SERVICE as LANGUAGE
 from models.recovery.service import SERVICE as RECOVERY
 from models.service import Service
 
@@ -55,5 +56,5 @@ class Registry:
         return Registry((*self.services, service))
 
 
-SERVICES = Registry((RECOVERY, FLEET, CATERING))
+SERVICES = Registry((RECOVERY, FLEET, CATERING, LANGUAGE))
 """The workbook's services."""

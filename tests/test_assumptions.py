@@ -249,7 +249,7 @@ def test_every_baseline_estimate_is_ranged_held_or_listed_and_every_pattern_hold
     scenario = load_scenario(DEFAULT_SCENARIO)
     data, inputs = scenario.model_dump(mode="json"), resolve(scenario)
     patterns_used: set[str] = set()
-    for section in ("appraisal", "recovery", "fleet", "catering"):
+    for section in ("appraisal", *SERVICES.names):
         table = register(data, section, scenario.chain, load_sources(), inputs=inputs)
         missing = estimates_without_range(table, scenario.uncertainty.fixed)
         held = {key for key, _, _ in missing.held_fixed}

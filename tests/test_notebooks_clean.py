@@ -7,6 +7,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from models.registry import SERVICES
+
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 
 
@@ -34,7 +36,7 @@ def test_has_one_parameters_cell_with_the_runner_parameters(path: Path) -> None:
         assert f"{name} =" in source, f"{path.name}: parameters cell does not set {name}"
 
 
-SERVICE_NOTEBOOKS = [path for path in NOTEBOOKS if path.stem in ("recovery", "fleet", "catering")]
+SERVICE_NOTEBOOKS = [path for path in NOTEBOOKS if path.stem in SERVICES.names]
 MAX_CODE_LINES = 110
 PARAMETERS = (
     'scenario = "../data/scenarios/baseline.yaml"\nreplications = None\nquick = False\njobs = None'
@@ -48,7 +50,7 @@ def _code_cells(path: Path) -> list[str]:
 
 
 def test_every_service_has_a_notebook() -> None:
-    assert [path.stem for path in SERVICE_NOTEBOOKS] == sorted(("recovery", "fleet", "catering"))
+    assert [path.stem for path in SERVICE_NOTEBOOKS] == sorted(SERVICES.names)
 
 
 @pytest.mark.parametrize("path", SERVICE_NOTEBOOKS, ids=lambda p: p.name)

@@ -10,7 +10,7 @@ The section states the demand, the supply the options share and the delivery opt
 - ``language_groups``: the long tail of about 100 languages as three groups, ``common``,
   ``medium`` and ``rare``, each with a number of languages, its share of the requests and the
   interpreters' travel time (rarer languages come from further away);
-- ``register``: the National Register of Public Service Interpreters, used at peaks;
+- ``national_register``: the National Register of Public Service Interpreters, used at peaks;
 - ``willingness``: how the share of interpreters who accept a booking depends on the pay and
   terms offered (the 2012 contract cut pay and mileage and most registered interpreters
   refused it).
@@ -395,7 +395,9 @@ class TranslationPart(SectionModel):
 
     @model_validator(mode="after")
     def _costs_fit_provider(self) -> TranslationPart:
-        wanted = InHouseTranslationCosts if self.provider == "in_house" else ContractorTranslationCosts
+        wanted = (
+            InHouseTranslationCosts if self.provider == "in_house" else ContractorTranslationCosts
+        )
         if not isinstance(self.costs, wanted):
             raise ValueError(f"a {self.provider} translation part needs {wanted.__name__} costs")
         return self
@@ -435,22 +437,35 @@ class OptionSpec(OptionBase):
         raise ValueError(f"no language group {group!r} (groups: {', '.join(GROUPS)})")
 
 
+class Consequences(SectionModel):
+    """What the force pays when an interpreter comes late or not at all, whoever supplies the
+    interpreters: priced, never simulated (0: shown as a service measure only). Without it a
+    cheaper supplier that fulfils less looks cheaper by what its failures cost the force."""
+
+    per_custody_hour_lost: Money = 0.0
+    """A detainee held an hour longer waiting for an interpreter: custody staff and cell time."""
+    per_failed_request: Money = 0.0
+    """A face-to-face request nobody fulfilled: the interview re-arranged, officer time."""
+
+
 # --------------------------------------------------------------------------- the section
 
 
 class LanguageConfig(ServiceSection):
     """The ``language:`` section of a scenario."""
 
-    cost_keys: ClassVar[frozenset[str]] = ServiceSection.cost_keys
+    cost_keys: ClassVar[frozenset[str]] = ServiceSection.cost_keys | {"consequences"}
+    """The price of late and failed requests is priced, never simulated."""
 
     growth_per_year: Growth = 0.0
     """Compound change a year of every kind of request."""
     requests: Requests
     language_groups: LanguageGroups
-    register: RegisterSpec
+    national_register: RegisterSpec
     willingness: Willingness
     period: PeriodSpec = PeriodSpec()
     standard: ServiceStandard = ServiceStandard()
+    consequences: Consequences = Consequences()
     options: Annotated[dict[Name, OptionSpec], Field(min_length=1)]
 
     @property
@@ -475,7 +490,10 @@ class LanguageConfig(ServiceSection):
                         f"options.{name}.{part}.staff: staff interpreters serve the common "
                         "languages only"
                     )
-                if spec.staff is not None and build_roster(spec.staff.per_language).max_capacity < 1:
+                if (
+                    spec.staff is not None
+                    and build_roster(spec.staff.per_language).max_capacity < 1
+                ):
                     problems.append(f"options.{name}.{part}.staff: the roster has nobody on duty")
         if problems:
             raise ValueError("; ".join(problems))

@@ -8,34 +8,47 @@ hour interpreted and per booking, and a fee per cancellation, less service credi
 not met within its deadline (a transfer within the contract: kept out of the economic case by
 :mod:`models.appraisal`, as every service's credits are). Telephone interpreting is a price per
 simulated minute plus a fixed charge; translation is the force's translators or a price per
-document with credits per late one. The client function, transition costs, re-lets and priced
+document with credits per late one. Under every option the force pays for what late and
+failed requests cost it (custody hours lost, interviews re-arranged: ``consequences``), at the
+option's simulated volumes. The client function, transition costs, re-lets and priced
 risks are the lines every option has (:func:`models.costing.option_lines`). No line depends on
 an option's name, only on who provides each part.
+
+The should-cost of a contract (Cabinet Office, *The Sourcing Playbook*) builds what the work
+would cost the contractor from the same simulated year: its interpreters paid on its own terms
+for the hours and bookings simulated, and the booking staff and translators of the force's own
+parts on the force's pay (they would transfer under TUPE), beside the contract's year-1 charges.
 """
 
 from __future__ import annotations
 
-from models.appraisal import Category, CostLine
+import numpy as np
+
+from models.appraisal import Category, CostElement, CostLine, ShouldCost, ShouldCostSettings
 from models.costing import (
     Volumes,
     contract_cost_lines,
+    contract_should_cost,
     fixed_line,
     per_volume_lines,
     roster_fte,
     staff_cost_line,
     volume,
+    year_one_pay,
 )
 from models.language.config import (
     PART_GROUPS,
+    Consequences,
     ContractorInterpreting,
     ContractorTranslationCosts,
     InHouseInterpreting,
+    InHouseTranslationCosts,
     LanguageConfig,
     TelephonePart,
     TranslationPart,
 )
 
-__all__ = ["cost_lines", "staff_interpreter_fte", "volume_metrics"]
+__all__ = ["cost_lines", "should_cost", "staff_interpreter_fte", "volume_metrics"]
 
 _PART_VOLUMES = (
     "bookings",
@@ -56,6 +69,8 @@ def volume_metrics(config: LanguageConfig, option: str) -> tuple[str, ...]:
         "translation_documents_per_year",
         "translation_late_per_year",
         "fulfilled_hours_per_year",
+        "custody_hours_lost_per_year",
+        "failed_per_year",
     )
 
 
@@ -233,5 +248,138 @@ def cost_lines(
             lines += _contracted_interpreting(option, part, provider, volumes, n)
     lines += _telephone(option, spec.telephone, volumes, n)
     lines += _translation(option, spec.translation, volumes, n)
+    lines += _consequences(option, config.consequences, volumes, n)
     assert all(line.category is not Category.INCOME for line in lines)
     return lines
+
+
+def _consequences(option: str, spec: Consequences, volumes: Volumes, n: int) -> list[CostLine]:
+    """What late and failed requests cost the force under every option (its own lines, whoever
+    supplies the interpreters), at each option's simulated volumes."""
+    table = [
+        (
+            "custody time waiting for an interpreter",
+            spec.per_custody_hour_lost,
+            "custody_hours_lost_per_year",
+            "detention hours lost waiting, simulated",
+        ),
+        (
+            "requests not fulfilled",
+            spec.per_failed_request,
+            "failed_per_year",
+            "face-to-face requests that failed, simulated",
+        ),
+    ]
+    return per_volume_lines(
+        option, [row for row in table if row[1] > 0], volumes, growth=0.0, period_years=n
+    )
+
+
+# --------------------------------------------------------------------------- should-cost
+
+
+def _year_one(config: LanguageConfig, option: str, volumes: Volumes) -> dict[str, float]:
+    """The first operating year's volumes (the year the should-cost and the price are set in)."""
+    out = {}
+    for name in volume_metrics(config, option):
+        value = volume(volumes, name)
+        out[name] = float(value) if np.ndim(value) == 0 else float(np.asarray(value)[1])
+    return out
+
+
+def _in_house(config: LanguageConfig, part: str) -> InHouseInterpreting | None:
+    """The in-house provider of ``part`` whose booking staff a contractor takes on: business as
+    usual's if it runs the part itself, else the first option that does."""
+    for name in (config.business_as_usual, *config.options):
+        provider = getattr(config.options[name], part)
+        if isinstance(provider, InHouseInterpreting):
+            return provider
+    return None
+
+
+def _interpreting_should_cost(
+    config: LanguageConfig,
+    option: str,
+    part: str,
+    spec: ContractorInterpreting,
+    first: dict[str, float],
+    settings: ShouldCostSettings,
+) -> ShouldCost:
+    terms = spec.terms
+    paid, bookings = first[f"{part}_paid_hours_per_year"], first[f"{part}_bookings_per_year"]
+    elements = [
+        CostElement(
+            "interpreter fees",
+            terms.fee_per_hour * paid,
+            f"{paid:,.0f} paid hours simulated at £{terms.fee_per_hour:g} (its own terms)",
+        ),
+        CostElement(
+            "interpreter travel",
+            terms.travel_per_booking * bookings,
+            f"{bookings:,.0f} bookings simulated at £{terms.travel_per_booking:g}",
+        ),
+    ]
+    reference = _in_house(config, part)
+    if reference is not None and reference.costs.coordinator is not None:
+        fte = reference.costs.coordinators_fte
+        elements.append(
+            CostElement(
+                "booking staff",
+                year_one_pay(fte, reference.costs.coordinator),
+                f"{fte:g} FTE, the force's language unit on its pay (TUPE)",
+            )
+        )
+    (charges, _credits) = _contracted_interpreting(option, part, spec, first, 1)
+    name = f"{_label(part)} interpreting contract"
+    return contract_should_cost(
+        config, option, part, elements, charges.values[1], settings, name=name
+    )
+
+
+def _translation_should_cost(
+    config: LanguageConfig,
+    option: str,
+    spec: TranslationPart,
+    first: dict[str, float],
+    settings: ShouldCostSettings,
+) -> ShouldCost | None:
+    reference = next(
+        (
+            o.translation.costs
+            for o in (config.options[config.business_as_usual], *config.options.values())
+            if isinstance(o.translation.costs, InHouseTranslationCosts)
+        ),
+        None,
+    )
+    if reference is None:
+        return None
+    elements = [
+        CostElement(
+            "translators",
+            year_one_pay(spec.translators, reference.translator),
+            f"{spec.translators} translators on the force's pay (TUPE)",
+        )
+    ]
+    (charges,) = _translation(option, spec, first, 1)[:1]
+    return contract_should_cost(
+        config, option, "translation", elements, charges.values[1], settings,
+        name="translation contract",
+    )  # fmt: skip
+
+
+def should_cost(
+    config: LanguageConfig, option: str, volumes: Volumes, settings: ShouldCostSettings
+) -> list[ShouldCost]:
+    """The should-cost of each face-to-face interpreting and translation contract of
+    ``option`` a year, from the first operating year's simulated volumes (the telephone
+    contract has no in-house terms to build from, so no should-cost)."""
+    first = _year_one(config, option, volumes)
+    spec = config.options[option]
+    out: list[ShouldCost | None] = []
+    for part in PART_GROUPS:
+        provider = getattr(spec, part)
+        if isinstance(provider, ContractorInterpreting):
+            out.append(_interpreting_should_cost(config, option, part, provider, first, settings))
+    if spec.translation.provider == "contractor":
+        out.append(_translation_should_cost(config, option, spec.translation, first, settings))
+    return [sc for sc in out if sc is not None]

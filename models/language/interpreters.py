@@ -49,10 +49,14 @@ class LanguagePool:
     def offer(self, now: float, kind: str, draw: float) -> str | None:
         """Offer one booking at ``now``: ``"staff"`` or ``"callout"`` if taken (that
         interpreter is now busy), ``None`` if nobody takes it; ``draw`` is a uniform in [0, 1)."""
-        if self.staff is not None and kind in self.staff_kinds:
-            if self.staff_busy < self.staff.capacity_at(now):
-                self.staff_busy += 1
-                return "staff"
+        staff = self.staff
+        if (
+            staff is not None
+            and kind in self.staff_kinds
+            and self.staff_busy < staff.capacity_at(now)
+        ):
+            self.staff_busy += 1
+            return "staff"
         free = self.listed - self.busy
         if free <= 0 or self.accept <= 0:
             return None

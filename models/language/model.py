@@ -69,7 +69,7 @@ STREAMS: dict[str, str] = {
     "language.session.<kind>": "session length",
     "language.travel.<kind>.<group>": "an interpreter's travel, one way",
     "language.register_travel.<kind>": "a register interpreter's travel, one way",
-    "language.call.<kind>": "each call round: someone accepts, the register finds one",
+    "language.call.<kind>": "a free interpreter can take the request; each round, the register",
     "language.connect.<kind>": "time to an interpreter on the telephone",
     "language.call_minutes": "length of a street call",
     "language.document_hours": "a translator's time on a document",
@@ -155,9 +155,7 @@ class _State:
     listed: dict[str, int]
     staff_hours: dict[str, float]
     kinds: dict[str, _KindTally] = field(default_factory=lambda: {k: _KindTally() for k in KINDS})
-    groups: dict[str, _KindTally] = field(
-        default_factory=lambda: {g: _KindTally() for g in GROUPS}
-    )
+    groups: dict[str, _KindTally] = field(default_factory=lambda: {g: _KindTally() for g in GROUPS})
     parts: dict[str, _PartTally] = field(
         default_factory=lambda: {p: _PartTally() for p in PART_GROUPS}
     )
@@ -268,13 +266,21 @@ def metrics(config: LanguageConfig) -> list[Metric[_State]]:
             ),
         ]
     out += [
-        Metric("fulfilled_share", lambda s: _share(_face_to_face(s).fulfilled, _face_to_face(s).requests)),
+        Metric(
+            "fulfilled_share",
+            lambda s: _share(_face_to_face(s).fulfilled, _face_to_face(s).requests),
+        ),
         Metric(
             "within_deadline_share",
             lambda s: _share(_face_to_face(s).within, _face_to_face(s).requests),
         ),
-        Metric("fell_back_share", lambda s: _share(_face_to_face(s).fell_back, _face_to_face(s).requests)),
-        Metric("failed_share", lambda s: _share(_face_to_face(s).failed, _face_to_face(s).requests)),
+        Metric(
+            "fell_back_share",
+            lambda s: _share(_face_to_face(s).fell_back, _face_to_face(s).requests),
+        ),
+        Metric(
+            "failed_share", lambda s: _share(_face_to_face(s).failed, _face_to_face(s).requests)
+        ),
         Metric("failed_per_year", lambda s: _face_to_face(s).failed * s.per_year),
         Metric("fell_back_per_year", lambda s: _face_to_face(s).fell_back * s.per_year),
         Metric("custody_hours_lost_per_year", lambda s: s.custody_hours_lost * s.per_year),
@@ -304,18 +310,20 @@ def metrics(config: LanguageConfig) -> list[Metric[_State]]:
         Metric(
             "interpreting_hours_per_year",
             lambda s: (
-                sum(p.session_hours for p in s.parts.values()) + s.telephone_minutes / 60.0
-            )
-            * s.per_year,
+                (sum(p.session_hours for p in s.parts.values()) + s.telephone_minutes / 60.0)
+                * s.per_year
+            ),
         ),
         Metric(
             "fulfilled_hours_per_year",
             lambda s: (
-                sum(p.session_hours for p in s.parts.values())
-                + s.telephone_minutes / 60.0
-                + s.translation_hours
-            )
-            * s.per_year,
+                (
+                    sum(p.session_hours for p in s.parts.values())
+                    + s.telephone_minutes / 60.0
+                    + s.translation_hours
+                )
+                * s.per_year
+            ),
         ),
     ]
     return out
@@ -457,9 +465,13 @@ class _Model:
             g: groups.group(g).travel_hours.build(streams[f"language.travel.{kind}.{g}"])
             for g in GROUPS
         }
-        register = config.register.travel_hours.build(streams[f"language.register_travel.{kind}"])
+        register = config.national_register.travel_hours.build(
+            streams[f"language.register_travel.{kind}"]
+        )
         connect = self.spec.telephone.connect_minutes.build(streams[f"language.connect.{kind}"])
         bounds = np.cumsum([groups.group(g).share for g in GROUPS])
+
+        rounds = 1 + math.floor(demand.give_up_hours / demand.retry_hours)
 
         def start(now: float) -> None:
             u = which.sample()
@@ -480,8 +492,10 @@ class _Model:
                 travel=travel[group].sample(),
                 register_travel=register.sample(),
                 connect=connect.sample() / 60.0,
+                luck=call.sample(),
+                register=tuple(call.take(rounds)),
             )
-            env.process(self._attend(now, draws, call))
+            env.process(self._attend(now, draws))
 
         return start
 
@@ -517,7 +531,7 @@ class _Model:
             if day < self.daily.shape[1]:
                 self.daily[:, day] += (1, fulfilled, within, waited if r.kind == "custody" else 0)
 
-    def _attend(self, now: float, r: _Request, call: BlockSampler) -> Generator:
+    def _attend(self, now: float, r: _Request) -> Generator:
         arrived = now
         demand = self.config.requests.kind(r.kind)
         part = _part_of(r.group)
@@ -532,13 +546,13 @@ class _Model:
         spec = getattr(self.spec, part)
         pool = self.pool(r.group, r.index)
         env = self.env
-        while True:
-            accepted, found = call.sample(), call.sample()
-            source = pool.offer(env.now, r.kind, accepted)
-            if source is None and spec.uses_register and found < self.config.register.find_share:
+        find = self.config.national_register.find_share
+        for found in r.register:
+            source = pool.offer(env.now, r.kind, r.luck)
+            if source is None and spec.uses_register and found < find:
                 source = "register"
             if source is not None:
-                travel = (r.register_travel if source == "register" else r.travel)
+                travel = r.register_travel if source == "register" else r.travel
                 travel *= spec.travel_time_factor
                 waited = env.now - arrived + travel
                 self._record(r, arrived, "in_person", waited)
@@ -553,9 +567,9 @@ class _Model:
                 self._remote(arrived, r, "fell_back")
                 return
             if env.now - arrived + demand.retry_hours > demand.give_up_hours:
-                self._record(r, arrived, "failed", env.now - arrived)
-                return
+                break
             yield env.timeout(demand.retry_hours)
+        self._record(r, arrived, "failed", env.now - arrived)
 
     def _booked(self, arrived: float, part: str, source: str, session: float, terms: Any) -> None:
         if not self._observed(arrived):
@@ -638,6 +652,11 @@ class _Request:
     travel: float
     register_travel: float
     connect: float
+    luck: float
+    """Whether a free listed interpreter can take this request (one draw for every round:
+    an interpreter who cannot come now rarely can an hour later)."""
+    register: tuple[float, ...]
+    """One draw a call round: the register finds someone."""
 
 
 def _part_of(group: str) -> str:

@@ -20,20 +20,14 @@ for the half-width to be well under 3 % of each value, so a 3 % error would show
 
 from __future__ import annotations
 
-from concurrent.futures import Executor
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import pandas as pd
-
-from models.kit.checks import Expected, analytic_check, verification_table
+from models.kit.checks import Expected, analytic_check
 from models.kit.queueing import erlang_b, mg_infinity, mmc
 from models.language.config import LanguageConfig
 from models.language.model import LanguageRun, simulate
 
-if TYPE_CHECKING:
-    from models.kit.cache import ResultCache
-
-__all__ = ["check_textbook_queues", "textbook_run", "verify"]
+__all__ = ["CHECKS", "check_textbook_queues", "textbook_run"]
 
 _NONE = {"requests_per_year": 0.0}
 
@@ -45,17 +39,22 @@ def _fixed(value: float) -> dict[str, Any]:
 def textbook_run(
     *,
     interpreters: int = 5,
-    custody_per_hour: float = 4.0 / 3.0,
-    travel_hours: float = 0.5,
-    session_hours: float = 2.0,
-    calls_per_hour: float = 20.0,
+    custody_per_hour: float = 4.0 / 0.6,
+    travel_hours: float = 0.1,
+    session_hours: float = 0.4,
+    calls_per_hour: float = 5.0,
     call_minutes: float = 12.0,
-    translators: int = 3,
-    documents_per_hour: float = 1.0,
-    document_hours: float = 2.0,
-    window_days: float = 56.0,
+    translators: int = 2,
+    documents_per_hour: float = 30.0,
+    document_hours: float = 1.0 / 30.0,
+    window_days: float = 28.0,
 ) -> LanguageRun:
-    """The model configured down to three textbook queues (see the module notes)."""
+    """The model configured down to three textbook queues (see the module notes).
+
+    The defaults put many requests through each queue per simulated day (short holds, high
+    rates: the formulas are scale-free): an offered load of 4 Erlangs on 5 interpreters (a
+    fifth of the requests lost), 1 call in progress on average, and 2 translators at 50 %
+    (where a mean wait is estimated most precisely per document)."""
     per_year = 365.0 * 24.0
     part = {
         "availability": 1.0,
@@ -84,7 +83,7 @@ def textbook_run(
                 },
                 "translation": {
                     "requests_per_year": documents_per_hour * per_year,
-                    "deadline_hours": 24.0,
+                    "deadline_hours": 1.0,
                 },
             },
             "language_groups": {
@@ -92,7 +91,7 @@ def textbook_run(
                 "medium": {"languages": 1, "share": 0.0, "travel_hours": _fixed(1.0)},
                 "rare": {"languages": 1, "share": 0.0, "travel_hours": _fixed(1.0)},
             },
-            "register": {"find_share": 0.0, "travel_hours": _fixed(1.0)},
+            "national_register": {"find_share": 0.0, "travel_hours": _fixed(1.0)},
             "willingness": {"reference_pay_per_booking": 100.0, "elasticity": 1.0},
             "period": {"warmup_days": 2.0, "window_days": window_days},
             "business_as_usual": "verification",
@@ -129,7 +128,9 @@ def textbook_run(
     return LanguageRun(config, "verification")
 
 
-def _queues(run: LanguageRun) -> tuple[int, float, float, float, float, float, int, float, float]:
+def _queues(run: LanguageRun) -> tuple[int, float, float, float, float, float, int, float]:
+    """``(c, custody rate, mean hold, call rate, call hours, document rate, translators,
+    translator rate)`` of a :func:`textbook_run` (rates an hour)."""
     config, spec = run.config, run.spec
     custody = config.requests.custody
     hold = 2.0 * config.language_groups.common.travel_hours.mean + custody.session_hours.mean
@@ -145,18 +146,15 @@ def _queues(run: LanguageRun) -> tuple[int, float, float, float, float, float, i
         config.requests.translation.requests_per_year * per_hour,
         translation.translators,
         1.0 / translation.document_hours.mean,
-        0.0,
     )
 
 
-@analytic_check(simulate, textbook_run, replications=20, tolerance=0.03)
+@analytic_check(simulate, textbook_run, replications=25, tolerance=0.03)
 def check_textbook_queues(run: LanguageRun) -> list[Expected]:
     """The lost share of one language's call-out list against Erlang B, the calls in
     progress on the telephone against M/G/infinity, and the translators' queue against
     Erlang C."""
-    c, custody_rate, hold, call_rate, call_hours, doc_rate, translators, doc_service, _ = (
-        _queues(run)
-    )
+    c, custody_rate, hold, call_rate, call_hours, doc_rate, translators, doc_service = _queues(run)
     load = custody_rate * hold
     translation = mmc(doc_rate, doc_service, translators)
     return [
@@ -186,24 +184,7 @@ def check_textbook_queues(run: LanguageRun) -> list[Expected]:
     ]
 
 
-def verify(
-    *,
-    replications: int | None = None,
-    seed: int = 2013,
-    jobs: int | None = 1,
-    executor: Executor | None = None,
-    cache: ResultCache | None = None,
-) -> pd.DataFrame:
-    """Every check with its default configuration, one row each (report appendix).
-
-    ``replications=None`` uses the default (20 replications of 8 weeks), chosen so that each
-    interval is narrow enough for the 3 % tolerance. ``executor`` and ``cache`` go to
-    :func:`~models.kit.replications.run_replications`."""
-    return verification_table(
-        (check_textbook_queues,),
-        replications=replications,
-        seed=seed,
-        jobs=jobs,
-        executor=executor,
-        cache=cache,
-    )
+CHECKS = (check_textbook_queues,)
+"""The checks of the service's verification (:meth:`models.service.Service.verify`: 25
+replications of 4 weeks by default, chosen so that each interval is narrow enough for the 3 %
+tolerance)."""
