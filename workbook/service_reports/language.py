@@ -194,7 +194,7 @@ def options(ctx: ReportContext) -> None:
     parts = {
         "Common languages": "common_languages",
         "Other languages": "other_languages",
-        "Telephone and video": "telephone",
+        "Telephone": "telephone",
         "Translation": "translation",
     }
 
@@ -207,7 +207,7 @@ def options(ctx: ReportContext) -> None:
         )
         return f"{total:,.0f}"
 
-    columns = {"Interpreters listed": listed}
+    columns = {"Listed": listed}
     sections.options(ctx, providers=parts, columns=columns)
 
 
