@@ -30,7 +30,7 @@ import pandas as pd
 from distributed import get_task_stream
 
 from models.kit.engine import open_engine
-from models.kit.replications import CHUNKS_PER_WORKER, run_replications
+from models.kit.replications import CHUNKS_PER_WORKER, Replicator
 from models.registry import SERVICES
 from models.scenario import DEFAULT_SCENARIO, load_scenario
 
@@ -67,7 +67,8 @@ class Timed:
 
 
 def study() -> dict[str, Any]:
-    """The recovery appraisal runs of the baseline scenario (full period)."""
+    """The recovery appraisal runs of the baseline scenario (full period), as the arguments of
+    :meth:`Replicator.run`."""
     scenario = load_scenario(DEFAULT_SCENARIO)
     service = SERVICES["recovery"]
     config = service.section(scenario)
@@ -80,7 +81,7 @@ def on_dask(spec: str, work: dict[str, Any]) -> Timed:
     with open_engine(spec, None) as engine:
         with get_task_stream(client=engine.client) as stream:
             start = time.perf_counter()
-            frame = _run(work, jobs=engine.workers, executor=engine.executor)
+            frame = engine.replicator().run(**work, replications=REPLICATIONS)
             seconds = time.perf_counter() - start
         compute = sum(
             part["stop"] - part["start"]
@@ -94,19 +95,8 @@ def on_dask(spec: str, work: dict[str, Any]) -> Timed:
 def on_pool(jobs: int, work: dict[str, Any]) -> Timed:
     """The study on run_replications' own process pool (pool start-up included)."""
     start = time.perf_counter()
-    frame = _run(work, jobs=jobs)
+    frame = Replicator(jobs=jobs).run(**work, replications=REPLICATIONS)
     return Timed(f"local process pool of {jobs}", time.perf_counter() - start, frame, jobs)
-
-
-def _run(work: dict[str, Any], **engine: Any) -> pd.DataFrame:
-    return run_replications(
-        work["simulate"],
-        work["options"],
-        replications=REPLICATIONS,
-        seed=work["seed"],
-        progress=False,
-        **engine,
-    )
 
 
 def identical(a: pd.DataFrame, b: pd.DataFrame) -> bool:

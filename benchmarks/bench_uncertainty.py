@@ -20,11 +20,12 @@ import time
 import numpy as np
 
 from models.comparison import compare_service
+from models.kit.replications import Replicator
 from models.registry import SERVICES
 from models.scenario import DEFAULT_SCENARIO, load_scenario
 from models.uncertainty.design import cost_design, design_seed
 from models.uncertainty.ranges import inputs_of, resolve
-from models.uncertainty.study import Pricing, _price, _price_batch, replication_runs, run_study
+from models.uncertainty.study import CostRows, Pricing, replication_runs, run_study
 
 COST_SAMPLES = 4096
 COST_GOAL_S = 10.0
@@ -49,7 +50,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _cost_layer(service, scenario, jobs: int) -> bool:
     config = service.section(scenario)
-    base = compare_service(service, scenario, replications=2, jobs=jobs, **service.quick)
+    base = compare_service(
+        service, scenario, replications=2, runner=Replicator(jobs=jobs), **service.quick
+    )
     period = base.inputs.period_years
     volumes = [
         {o: service.yearly_volumes(base.mean_by_run, o, config, period) for o in config.options}
@@ -58,13 +61,12 @@ def _cost_layer(service, scenario, jobs: int) -> bool:
     design = cost_design(inputs, COST_SAMPLES, design_seed(scenario.seed, service.name, "cost"))
     pricing = Pricing.of(service, scenario, design.inputs)
     rows, points = design.values, np.zeros(len(design.unit), dtype=int)
+    work = CostRows(pricing, [config], volumes, rows, points, design.block)
     started = time.process_time()
-    serial = _price_batch(pricing, [config], volumes, rows[:256], points[:256], design.block)
+    serial = work.batches(256)[0].present_values()
     per_row = (time.process_time() - started) / 256
     started = time.perf_counter()
-    pv = _price(
-        pricing, [config], volumes, rows, points, block=design.block, jobs=jobs, executor=None
-    )
+    pv = work.priced(jobs=jobs, executor=None)
     took = time.perf_counter() - started
     assert pv.shape == (len(rows), len(config.options)) and np.array_equal(pv[:256], serial)
     ok = took <= COST_GOAL_S
@@ -81,7 +83,9 @@ def _operational(service, scenario, jobs: int) -> bool:
     settings = scenario.uncertainty
     replications = scenario.run.replications
     started = time.perf_counter()
-    base = compare_service(service, scenario, replications=replications, jobs=jobs)
+    base = compare_service(
+        service, scenario, replications=replications, runner=Replicator(jobs=jobs)
+    )
     compared = time.perf_counter() - started
     started = time.perf_counter()
     study = run_study(

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
@@ -47,12 +46,9 @@ from models.appraisal import (
 )
 from models.kit.output_analysis import paired_difference, summarise
 from models.kit.periods import by_run, split_run_keys
-from models.kit.replications import run_replications
+from models.kit.replications import EVERY_CORE, Replicator
 from models.scenario import Scenario
 from models.service import Service
-
-if TYPE_CHECKING:
-    from models.kit.cache import ResultCache
 
 __all__ = ["AppraisalInputs", "OptionComparison", "compare_options", "compare_service"]
 
@@ -259,27 +255,22 @@ def compare_options(
     *,
     replications: int,
     seed: int,
-    jobs: int | None = None,
-    executor: Executor | None = None,
-    cache: ResultCache | None = None,
+    runner: Replicator = EVERY_CORE,
     baseline: str,
     performance_year: float = 1,
     description: str = "",
     config: Any = None,
     service: Service | None = None,
 ) -> OptionComparison:
-    """Run every option at every simulated demand year and compare them (see module notes);
-    ``jobs``, ``executor`` and ``cache`` go to
-    :func:`~models.kit.replications.run_replications`."""
-    raw = run_replications(
+    """Run every option at every simulated demand year (by ``runner``, with a progress bar
+    labelled ``description``) and compare them (see module notes)."""
+    raw = runner.run(
         simulate,
         runs,
         replications=replications,
         seed=seed,
-        jobs=jobs,
-        executor=executor,
-        cache=cache,
         description=description,
+        progress=True,
     )
     results = split_run_keys(raw)
     at_year = results[results["year"] == performance_year].drop(columns="year")
@@ -324,9 +315,7 @@ def compare_service(
     *,
     replications: int,
     seed: int | None = None,
-    jobs: int | None = None,
-    executor: Executor | None = None,
-    cache: ResultCache | None = None,
+    runner: Replicator = EVERY_CORE,
     options: Sequence[str] | None = None,
     levels: int = 2,
     performance_year: float = 1,
@@ -335,8 +324,7 @@ def compare_service(
 ) -> OptionComparison:
     """Every option (or ``options``) of ``service`` on ``scenario``, compared with the
     section's business-as-usual option; ``seed`` defaults to the scenario's and ``overrides``
-    (``warmup_days``...) go to the service's runs; ``jobs``, ``executor`` and ``cache`` to
-    :func:`~models.kit.replications.run_replications`."""
+    (``warmup_days``...) go to the service's runs; ``runner`` runs the replications."""
     config = service.section(scenario)
     if config is None:
         raise ValueError(f"the scenario has no {service.name} section")
@@ -351,9 +339,7 @@ def compare_service(
         inputs,
         replications=replications,
         seed=scenario.seed if seed is None else seed,
-        jobs=jobs,
-        executor=executor,
-        cache=cache,
+        runner=runner,
         baseline=service.business_as_usual(config),
         performance_year=performance_year,
         description=description,

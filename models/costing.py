@@ -1,17 +1,19 @@
 """Cost terms shared by every service's scenario section, and the cost lines they give.
 
-Each service (recovery, fleet, catering) states staff pay, assets, the retained client function
-and one-off transition costs in the same way; this module holds those pydantic specs and the
-helpers that turn them into :mod:`models.appraisal` cost lines, so a service's ``costs.py``
-only adds what is particular to it. Money is pounds at base-year prices; ``real_growth`` is a
-real price change a year (Green Book: relative price changes stated separately).
+Each service states staff pay, assets, the retained client function, one-off transition costs
+and who provides each part of an option on what terms (:class:`InHousePart`,
+:class:`ContractedPart`) in the same way; this module holds those pydantic specs and the
+helpers that turn them into :mod:`models.appraisal` cost lines and should-costs, so a service's
+``config.py`` and ``costs.py`` only add what is particular to it. Money is pounds at base-year
+prices; ``real_growth`` is a real price change a year (Green Book: relative price changes
+stated separately).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -48,11 +50,14 @@ __all__ = [
     "AssetSpec",
     "ClientFunctionSpec",
     "ContractSpec",
+    "ContractedPart",
     "CostSpec",
+    "DemandGrowth",
     "Fraction",
     "Growth",
     "HeldAssets",
     "ImpactSpec",
+    "InHousePart",
     "Money",
     "OneOffCost",
     "OptionBase",
@@ -64,11 +69,13 @@ __all__ = [
     "as_provider",
     "asset_cost_lines",
     "capital_charge",
+    "capital_element",
     "client_and_transition_lines",
     "contract_cost_lines",
     "contract_should_cost",
     "fixed_line",
     "held_assets",
+    "in_house_reference",
     "levelised_cost",
     "option_lines",
     "per_volume_lines",
@@ -79,7 +86,9 @@ __all__ = [
     "staff_cost_lines",
     "transferred_risk",
     "volume",
+    "year_one_charges",
     "year_one_pay",
+    "year_one_volumes",
 ]
 
 DAYS_PER_YEAR = 365.0
@@ -157,8 +166,45 @@ class ContractSpec(CostSpec):
         return ContractLifecycle(**self.model_dump())
 
 
+class DemandGrowth(CostSpec):
+    """The growth of a section whose demand changes by one rate every year, all its kinds alike.
+    A service's section lists it before :class:`models.section.ServiceSection` among its bases,
+    so ``growth_per_year`` follows the keys every section has."""
+
+    growth_per_year: Growth = 0.0
+    """Compound change of demand a year."""
+
+    @property
+    def demand_growth(self) -> float:
+        """Compound change of demand a year."""
+        return self.growth_per_year
+
+
 ProviderName = Literal["in_house", "contractor"]
 """Who provides a part, in a scenario's words."""
+
+Terms = TypeVar("Terms")
+"""The cost terms of a part (an in-house part's costs or a contract's charges)."""
+
+
+class InHousePart(CostSpec, Generic[Terms]):
+    """A part of an option the force provides, on its cost ``Terms``. A service's in-house
+    part lists it first among its bases, so these fields follow the part's own."""
+
+    provider: Literal["in_house"]
+    costs: Terms
+
+
+class ContractedPart(CostSpec, Generic[Terms]):
+    """A part of an option a contractor provides, on the contract's ``Terms``, with the
+    contract's lifecycle that :func:`option_lines` prices (listed first among a part's bases,
+    like :class:`InHousePart`)."""
+
+    provider: Literal["contractor"]
+    costs: Terms
+    contract: ContractSpec | None = None
+    """The contract's lifecycle (term, extensions, when it was let, re-let costs); ``None``: no
+    re-let is priced."""
 
 
 def as_provider(name: str) -> Provider:
@@ -224,7 +270,11 @@ class OptionBase(CostSpec):
     """What every delivery option of every service states besides its providers: a name for
     reports, a description, the retained client function and one-off transition costs.
 
-    A service's option adds its providers and says which they are (:meth:`providers`)."""
+    A service's option adds its parts, each a field with its ``provider``, and names them in
+    :attr:`part_names` (or overrides :meth:`parts`)."""
+
+    part_names: ClassVar[tuple[str, ...]] = ()
+    """The fields that hold the option's parts, in report order."""
 
     label: Annotated[str, Field(min_length=1, max_length=80)]
     description: str = ""
@@ -234,8 +284,10 @@ class OptionBase(CostSpec):
 
     def parts(self) -> Mapping[str, Any]:
         """The option's parts by name, each with a ``provider`` (``in_house`` or
-        ``contractor``)."""
-        raise NotImplementedError
+        ``contractor``): the fields of :attr:`part_names`."""
+        if not self.part_names:
+            raise NotImplementedError
+        return {name: getattr(self, name) for name in self.part_names}
 
     def providers(self) -> Iterable[Any]:
         """The option's parts, each with its provider."""
@@ -402,6 +454,47 @@ def capital_charge(units: float, asset: AssetSpec, settings: ShouldCostSettings)
     """``units`` of ``asset`` at their equivalent annual cost at a contractor's cost of capital
     (:func:`models.appraisal.annual_capital_charge`)."""
     return units * annual_capital_charge(asset.unit_cost, asset.life_years, settings.capital_rate)
+
+
+def capital_element(
+    name: str, units: float, asset: AssetSpec, settings: ShouldCostSettings, counted: str
+) -> CostElement:
+    """A should-cost element of ``units`` of ``asset`` at an annual :func:`capital_charge`,
+    its note saying what is ``counted`` and over how many years."""
+    return CostElement(
+        name,
+        capital_charge(units, asset, settings),
+        f"{counted} at an annual capital charge over {asset.life_years} years",
+    )
+
+
+def year_one_volumes(volumes: Volumes, names: Iterable[str] | None = None) -> dict[str, float]:
+    """Each volume of ``names`` (default: every one) in operating year 1, the year a should-cost
+    and the price beside it are set in: a per-year sequence's second figure, or the figure."""
+    out = {}
+    for name in volumes if names is None else names:
+        value = volume(volumes, name)
+        out[name] = float(value) if np.ndim(value) == 0 else float(value[1])
+    return out
+
+
+def in_house_reference(config: Any, part: str) -> Any | None:
+    """The in-house version of ``part`` whose staff and terms a contractor would take on (TUPE)
+    in its should-cost: business as usual's if it keeps the part in house, else that of the
+    first option that does (by provider, never by an option's name). ``None``: no option
+    keeps it in house, so there are no terms to build on."""
+    first = config.business_as_usual
+    for name in (first, *(o for o in config.options if o != first)):
+        candidate = config.options[name].parts()[part]
+        if candidate.provider == "in_house":
+            return candidate
+    return None
+
+
+def year_one_charges(lines: Iterable[CostLine]) -> float:
+    """The contract charges of ``lines`` in year 1, service credits left out: the price a
+    should-cost is set beside."""
+    return math.fsum(line.values[1] for line in lines if line.category is Category.CONTRACT)
 
 
 DEFAULT_CONTRACT_YEARS = 5

@@ -12,12 +12,11 @@ Nothing here imports :mod:`models.scenario`, so the scenario schema may import t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from functools import partial
 from importlib import import_module
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
+from typing import Any, Literal, get_args, get_origin
 
 import pandas as pd
 
@@ -31,11 +30,9 @@ from models.costing import (
 )
 from models.kit import periods
 from models.kit.checks import verification_table
+from models.kit.replications import IN_PROCESS, Replicator
 from models.kit.runs import ServiceRun
 from models.kit.streams import Streams
-
-if TYPE_CHECKING:
-    from models.kit.cache import ResultCache
 
 __all__ = ["KeyMetric", "Service", "UnitCost"]
 
@@ -123,7 +120,7 @@ class Service:
     """``cost_lines(config, option, volumes, period_years)``."""
     checks: tuple[Callable[..., Any], ...]
     """The model against queueing theory: checks made by :func:`models.kit.checks.analytic_check`
-    (each ``check(*, replications=, seed=, jobs=, executor=, cache=)``); see :meth:`verify`."""
+    (each ``check(*, replications=, seed=, runner=)``); see :meth:`verify`."""
     key_metrics: tuple[KeyMetric, ...]
     unit_cost: UnitCost
     interpolation_metrics: tuple[str, ...]
@@ -136,7 +133,7 @@ class Service:
     """``should_cost(config, option, volumes, settings)``: the
     :class:`models.appraisal.ShouldCost` of each contract of ``option`` (none: not modelled)."""
     deterministic_checks: tuple[Callable[..., Any], ...] = ()
-    """Checks with an exact answer and no replications (``check(*, seed=, jobs=, ...)``)."""
+    """Checks with an exact answer and no replications (``check(*, seed=, runner=)``)."""
 
     @classmethod
     def declare(cls, run_class: type, title: str, **declared: Any) -> Service:
@@ -182,22 +179,17 @@ class Service:
         *,
         replications: int | None = None,
         seed: int = 2013,
-        jobs: int | None = 1,
-        executor: Executor | None = None,
-        cache: ResultCache | None = None,
+        runner: Replicator = IN_PROCESS,
     ) -> pd.DataFrame:
-        """Every check, one row each (the report's verification appendix): ``replications=None``
-        uses each check's own default, chosen so that its interval is narrow enough for its
-        tolerance; ``executor`` and ``cache`` go to
-        :func:`~models.kit.replications.run_replications`."""
+        """Every check, one row each (the report's verification appendix), run by ``runner``:
+        ``replications=None`` uses each check's own default, chosen so that its interval is
+        narrow enough for its tolerance."""
         return verification_table(
             self.checks,
             replications=replications,
             seed=seed,
-            jobs=jobs,
+            runner=runner,
             deterministic=self.deterministic_checks,
-            executor=executor,
-            cache=cache,
         )
 
     # ------------------------------------------------------------------ the section
@@ -314,14 +306,11 @@ class Service:
         options: Iterable[str] | None = None,
         levels: int = 2,
         metrics: Iterable[str] | None = None,
-        jobs: int | None = 1,
-        executor: Executor | None = None,
-        cache: ResultCache | None = None,
+        runner: Replicator = IN_PROCESS,
         **overrides: Any,
     ) -> pd.DataFrame:
         """Is interpolation between demand levels sound? Simulate the year furthest from the
-        simulated ones too (:func:`models.kit.periods.interpolation_check`; ``executor`` and
-        ``cache`` go to :func:`models.kit.replications.run_replications`)."""
+        simulated ones too, by ``runner`` (:func:`models.kit.periods.interpolation_check`)."""
         return periods.service_interpolation_check(
             self.simulate,
             self.run_class,
@@ -335,8 +324,6 @@ class Service:
             replications=replications,
             seed=seed,
             options=options,
-            jobs=jobs,
-            executor=executor,
-            cache=cache,
+            runner=runner,
             **overrides,
         )

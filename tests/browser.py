@@ -1,5 +1,5 @@
 """Headless Chromium for the browser tests and the page benchmark, in one place: where it is,
-the flags every launch uses, and one Playwright launch of it.
+the flags every launch uses, one Playwright launch of it, and the report pages of a run.
 
 The flags keep Chromium from calling its own services (network time, component updates,
 sign-in), which this machine's closed network refuses; ``--headless`` is not among them because
@@ -13,6 +13,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -49,3 +50,15 @@ def launched() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+def report_pages(reports: Path, left_out: frozenset[str]) -> list[Path]:
+    """The reports of a run under ``reports`` (``<scenario>/<report>.html``, not hidden), but
+    those named in ``left_out``; asserted to be some."""
+    found = [
+        p
+        for p in sorted(reports.glob("*/*.html"))
+        if p.stem not in left_out and not p.name.startswith(".")
+    ]
+    assert found, f"no report under {reports}"
+    return found

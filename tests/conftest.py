@@ -18,10 +18,17 @@ from tests.support import section_mapping
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Every ``workbook run`` and report context of the session (and of each xdist worker)
-    uses a result cache of its own, never the project's ``.cache/results``."""
-    folder = tempfile.mkdtemp(prefix="workbook-test-cache-")
-    config.stash[_CACHE] = folder
+    """Every ``workbook run`` and report context of the session uses one result cache of the
+    session's own, never the project's ``.cache/results``: the xdist workers share the folder
+    their controller made (entries are written atomically, so two processes may share it), so
+    nothing one worker simulated is simulated again by another."""
+    inherited = os.environ.get(_SESSION_CACHE) if os.environ.get("PYTEST_XDIST_WORKER") else None
+    if inherited:
+        folder = inherited
+    else:
+        folder = tempfile.mkdtemp(prefix="workbook-test-cache-")
+        config.stash[_CACHE] = folder  # the process that made it removes it
+        os.environ[_SESSION_CACHE] = folder
     os.environ["WORKBOOK_CACHE"] = folder
 
 
@@ -32,6 +39,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 _CACHE = pytest.StashKey[str]()
+_SESSION_CACHE = "WORKBOOK_TEST_SESSION_CACHE"
+"""The session's cache folder, for the xdist workers the controller starts."""
 
 
 @pytest.fixture(scope="module")

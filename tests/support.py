@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import partial
 from html import unescape
 from pathlib import Path
@@ -28,21 +29,21 @@ from models.scenario.uncertainty_settings import UncertaintySettings
 __all__ = [
     "BASELINE",
     "ROOT",
+    "ModelTests",
     "assert_passes",
     "by_name",
     "cost_study_scenario",
     "crn_half_widths",
     "documented_metrics",
-    "documented_option_metrics",
     "first_replication",
     "in_house_interpolation",
-    "model_helpers",
     "option_means",
     "per_year_volumes",
+    "published",
     "refusal",
-    "replicate_variants",
     "report",
     "run_workbook",
+    "scenario_with_study",
     "section_mapping",
     "variant",
     "variant_of",
@@ -174,51 +175,76 @@ def documented_metrics(
     return metrics
 
 
-def documented_option_metrics(
-    simulate: Callable[[Any, Streams], dict[str, float]],
-    metric_names: Callable[[Any, str], list[str]],
-    config: Any,
-    short: Callable[..., Any],
-) -> dict[str, dict[str, float]]:
-    """:func:`documented_metrics` of ``short(config, option)`` by each of ``config``'s options,
-    in their order (the names: ``metric_names(config, option)``)."""
-    return {
-        option: documented_metrics(simulate, metric_names(config, option), short(config, option))
-        for option in config.options
-    }
-
-
-def replicate_variants(
-    simulate: Callable[..., Any],
-    configs: dict[str, Any],
-    option: str,
-    short: Callable[..., Any],
-    *,
-    replications: int,
-    seed: int,
-    **changes: Any,
-) -> pd.DataFrame:
-    """Replications (one process, quietly) of ``option`` under each of ``configs``, a run of
-    each by name: ``short(config, option, **changes)``, on common random numbers."""
-    runs = {name: short(config, option, **changes) for name, config in configs.items()}
-    return run_replications(
-        simulate, runs, replications=replications, seed=seed, jobs=1, progress=False
-    )
-
-
 def option_means(results: pd.DataFrame, metric: str) -> list[float]:
-    """The mean of ``metric`` under each option of :func:`replicate_variants` results, in the
+    """The mean of ``metric`` under each option of :meth:`ModelTests.replicate` results, in the
     order the options were run."""
     rows = results[results["metric"] == metric]
     return list(rows.groupby("option", sort=False)["value"].mean())
 
 
-def model_helpers(
-    config_type: type, simulate: Callable[..., Any], *, replications: int
-) -> tuple[Callable[[dict[str, Any], Edit], Any], Callable[..., pd.DataFrame]]:
-    """A model's functional-test helpers: :func:`variant_of` its section type, and
-    :func:`replicate_variants` of its ``simulate`` over ``replications`` (a call may change it)."""
-    return variant_of(config_type), partial(replicate_variants, simulate, replications=replications)
+@dataclass(frozen=True)
+class ModelTests:
+    """One model's functional-test helpers, bound to its section type, its ``simulate`` and its
+    ``metric_names``; ``replications`` is how many :meth:`replicate` runs unless told."""
+
+    config_type: type
+    simulate: Callable[[Any, Streams], dict[str, float]]
+    metric_names: Callable[[Any, str], list[str]]
+    replications: int
+
+    def variant(self, mapping: dict[str, Any], edit: Edit) -> Any:
+        """:func:`variant` of the model's section type."""
+        return variant(self.config_type, mapping, edit)
+
+    def documented(self, config: Any, short: Callable[..., Any]) -> dict[str, dict[str, float]]:
+        """:func:`documented_metrics` of ``short(config, option)`` by each of ``config``'s
+        options, in their order (the names: ``metric_names(config, option)``)."""
+        return {
+            option: documented_metrics(
+                self.simulate, self.metric_names(config, option), short(config, option)
+            )
+            for option in config.options
+        }
+
+    def same_under_every_option(
+        self, config: Any, short: Callable[..., Any], metrics: Iterable[str]
+    ) -> dict[str, dict[str, float]]:
+        """One run of ``short(config, option)`` by each of ``config``'s options, all on
+        ``Streams(5, 2)``, asserted to give each of ``metrics`` one value under every option
+        (common random numbers: the same demand, however it is served); the runs' metrics by
+        option."""
+        results = {o: self.simulate(short(config, o), Streams(5, 2)) for o in config.options}
+        for metric in metrics:
+            assert len({r[metric] for r in results.values()}) == 1, metric
+        return results
+
+    def crn_half_widths(
+        self, runs: dict[str, Any], base: str, other: str, metrics: Iterable[str]
+    ) -> dict[str, tuple[float, float]]:
+        """:func:`crn_half_widths` of the model's ``simulate``."""
+        return crn_half_widths(self.simulate, runs, base, other, metrics)
+
+    def replicate(
+        self,
+        configs: dict[str, Any],
+        option: str,
+        short: Callable[..., Any],
+        *,
+        seed: int,
+        replications: int | None = None,
+        **changes: Any,
+    ) -> pd.DataFrame:
+        """Replications (one process, quietly) of ``option`` under each of ``configs``, a run
+        of each by name: ``short(config, option, **changes)``, on common random numbers."""
+        runs = {name: short(config, option, **changes) for name, config in configs.items()}
+        return run_replications(
+            self.simulate,
+            runs,
+            replications=self.replications if replications is None else replications,
+            seed=seed,
+            jobs=1,
+            progress=False,
+        )
 
 
 def in_house_interpolation(
@@ -285,8 +311,29 @@ COST_RANGES = {
 """Cost inputs only: the study re-prices stored volumes and simulates nothing more."""
 
 
+def scenario_with_study(ranges: dict[str, Any], samples: int) -> Any:
+    """The baseline with an uncertainty study of ``ranges`` on ``samples`` draws."""
+    settings = UncertaintySettings.model_validate({"samples": samples, "ranges": ranges})
+    return load_scenario(BASELINE).model_copy(update={"uncertainty": settings})
+
+
 def cost_study_scenario() -> Any:
     """The baseline with an uncertainty study of :data:`COST_RANGES` on 64 samples (the same in
     every test that uses it, so in one session its comparison and study come from the cache)."""
-    settings = UncertaintySettings.model_validate({"samples": 64, "ranges": COST_RANGES})
-    return load_scenario(BASELINE).model_copy(update={"uncertainty": settings})
+    return scenario_with_study(COST_RANGES, 64)
+
+
+def published(show: Callable[[], object]) -> list[dict[str, Any]]:
+    """The display data ``show()`` publishes, through a real IPython shell (its publisher put
+    back afterwards)."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    outputs: list[dict[str, Any]] = []
+    saved = shell.display_pub.publish
+    shell.display_pub.publish = lambda data, **_: outputs.append(data)  # type: ignore[method-assign]
+    try:
+        show()
+    finally:
+        shell.display_pub.publish = saved  # type: ignore[method-assign]
+    return outputs

@@ -118,12 +118,13 @@ RANGED_DATA = {
 
 
 def _input(name: str, *keys: tuple[str, ...], stated: tuple[float, ...], **range_: Any) -> Any:
-    """An uncertain input as :func:`models.uncertainty.ranges.resolve` makes them."""
+    """An uncertain input as :func:`models.uncertainty.ranges.resolve` makes them: of the
+    leaves at ``keys`` or, without them, of the one leaf whose dotted path is ``name``."""
     relative = range_.get("relative", False)
     low, high = range_["low"], range_["high"]
     return UncertainInput(
         name=name,
-        keys=keys,
+        keys=keys or (tuple(name.split(".")),),
         stated=stated,
         integer=tuple(isinstance(v, int) for v in stated),
         low=low,
@@ -137,36 +138,10 @@ def _input(name: str, *keys: tuple[str, ...], stated: tuple[float, ...], **range
 
 
 RANGED_INPUTS = (
-    _input(
-        "service.demand.growth",
-        ("service", "demand", "growth"),
-        stated=(0.01,),
-        low=-0.02,
-        high=0.03,
-    ),
-    _input(
-        "service.staff.salary",
-        ("service", "staff", "salary"),
-        stated=(22000,),
-        low=0.9,
-        high=1.2,
-        relative=True,
-    ),
-    _input(
-        "service.trucks.1.capacity",
-        ("service", "trucks", "1", "capacity"),
-        stated=(4,),
-        low=3,
-        high=6,
-        distribution="uniform",
-    ),
-    _input(
-        "service.demand.profile.2",
-        ("service", "demand", "profile", "2"),
-        stated=(3,),
-        low=2,
-        high=5,
-    ),
+    _input("service.demand.growth", stated=(0.01,), low=-0.02, high=0.03),
+    _input("service.staff.salary", stated=(22000,), low=0.9, high=1.2, relative=True),
+    _input("service.trucks.1.capacity", stated=(4,), low=3, high=6, distribution="uniform"),
+    _input("service.demand.profile.2", stated=(3,), low=2, high=5),
 )
 
 

@@ -29,6 +29,7 @@ from typing import Any
 from models.comparison import AppraisalInputs, OptionComparison, compare_service
 from models.kit.cache import ResultCache
 from models.kit.engine import Engine
+from models.kit.replications import Replicator
 from models.kit.streams import Streams
 from models.registry import SERVICES, Registry
 from models.scenario import Scenario, load_scenario
@@ -176,10 +177,10 @@ class ReportContext:
         return [option for option in self.config.options if option != self.baseline]
 
     @property
-    def engine_options(self) -> dict[str, Any]:
-        """What every run of this report passes to ``run_replications``: the engine's
-        ``jobs`` and ``executor``, and the ``cache``."""
-        return {"jobs": self.engine.workers, "executor": self.engine.executor, "cache": self.cache}
+    def replicator(self) -> Replicator:
+        """What runs every study of this report: the engine's workers and executor, and the
+        cache."""
+        return self.engine.replicator(self.cache)
 
     def cache_note(self) -> str:
         """The sentence the report prints about the result cache (:func:`cache_note`)."""
@@ -202,7 +203,7 @@ class ReportContext:
                 self.service,
                 self.scenario,
                 replications=self.replications,
-                **self.engine_options,
+                runner=self.replicator,
                 performance_year=PERFORMANCE_YEAR,
                 description=self.service.name,
                 **self.overrides,
@@ -244,12 +245,12 @@ class ReportContext:
             self.period_years,
             replications=self.method.interpolation,
             seed=self.seed,
-            **self.engine_options,
+            runner=self.replicator,
             **self.overrides,
         )
 
     def verification(self) -> Any:
         """The service model against queueing theory, with this report's run policy."""
         return self.service.verify(
-            replications=self.method.verification, seed=self.seed, **self.engine_options
+            replications=self.method.verification, seed=self.seed, runner=self.replicator
         )

@@ -28,7 +28,7 @@ from models.portfolio.appraisal import (
 )
 from models.registry import SERVICES
 from models.scenario import load_scenario
-from workbook import decision, display, economic_case, tables, uncertainty
+from workbook import decision, display, economic_case, sections, tables, uncertainty
 from workbook.context import ReportContext
 
 if TYPE_CHECKING:
@@ -424,13 +424,7 @@ def bundle_inputs(report: PortfolioReport) -> None:
 def provenance(report: PortfolioReport) -> None:
     """What produced the summary (the scenario, seed, code) and where each figure came from."""
     first = report.services[0].ctx
-    block = display.provenance(
-        report.scenario,
-        seed=first.seed,
-        replications=first.replications,
-        quick=report.quick,
-        started=report.started,
-    )
+    block = sections.provenance_block(first, started=report.started)
     display.display_all(block, display.paragraph(first.cache_note()))
 
 

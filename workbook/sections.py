@@ -8,6 +8,7 @@ what only one service shows lives in :mod:`workbook.service_reports`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from models.comparison import OptionComparison
 from models.kit.output_analysis import PrecisionNotReached, replications_needed
 from models.kit.warmup import WarmupEvidence
 from models.scenario import load_sources
+from models.service import KeyMetric
 from models.uncertainty.ranges import resolve
 from workbook import charts, display, narrative, tables
 from workbook.context import ReportContext
@@ -33,6 +35,7 @@ __all__ = [
     "cost_table",
     "costs",
     "headline",
+    "headline_performance",
     "interpolation",
     "interpolation_check",
     "interval_table",
@@ -43,6 +46,8 @@ __all__ = [
     "provider",
     "replications",
     "sensitivity",
+    "standards",
+    "standards_summary",
     "title",
     "unit_cost",
     "unit_costs",
@@ -106,19 +111,62 @@ def interval_table(
     display.display_all(display.table(frame, caption))
 
 
+def headline_performance(
+    ctx: ReportContext,
+    result: OptionComparison,
+    rows: Sequence[tuple[str, str, tables.Format]],
+    at: str,
+) -> None:
+    """The headline performance figures (a service report's ``HEADLINE_ROWS``) with their
+    intervals, measured ``at`` (its ``MEASURED_AT``, e.g. ``year-1 demand``)."""
+    interval_table(ctx, result, rows, f"Service performance at {at}")
+
+
+def standards(ctx: ReportContext) -> dict[str, tuple[KeyMetric, float]]:
+    """The service's key metrics that are judged against a standard (its
+    :class:`~models.service.Service` declares them), by name, with the standard this scenario
+    sets, in the order they are declared."""
+    declared = ((metric, metric.standard(ctx.config)) for metric in ctx.service.key_metrics)
+    return {metric.name: (metric, target) for metric, target in declared if target is not None}
+
+
+_STANDARD_FORMATS = {"share": "{:.1%}", "minutes": "{:.1f} minutes"}
+"""How a standard and the figures against it are written, by the key metric's unit."""
+
+
+def standards_summary(ctx: ReportContext, result: OptionComparison, what: Mapping[str, str]) -> str:
+    """Which options meet each standard the service declares (:func:`standards`), in words;
+    ``what`` says what each judged metric measures, as the sentence names it."""
+    return " ".join(
+        narrative.service_standard_summary(
+            result.performance,
+            name,
+            target,
+            ctx.labels,
+            what[name],
+            at_most=metric.direction == "lower",
+            fmt=_STANDARD_FORMATS[metric.unit],
+        )
+        for name, (metric, target) in standards(ctx).items()
+    )
+
+
 def performance(
     ctx: ReportContext,
     result: OptionComparison,
     rows: Sequence[tuple[str, str, tables.Format]],
-    caption: str,
+    at: str,
     bars: Mapping[str, str],
-    *,
-    targets: Mapping[str, float] | None = None,
-    percent: Sequence[str] = (),
 ) -> None:
-    """Every performance figure with its interval, then the main ones (``bars``: metric to
-    panel title) as bars with their intervals and any ``targets``."""
-    interval_table(ctx, result, rows, caption)
+    """Every performance figure with its interval, measured ``at`` (e.g. ``year-1 demand``),
+    then the main ones (``bars``: metric to panel title) as bars with their intervals, each
+    against its standard if the service judges it by one (:func:`standards`), in per cent if the
+    service declares it a share."""
+    interval_table(ctx, result, rows, f"Service performance at {at} (95 % intervals)")
+    judged = standards(ctx)
+    targets = {name: judged[name][1] for name in bars if name in judged}
+    shares = {metric.name for metric in ctx.service.key_metrics if metric.unit == "share"}
+    percent = [name for name in bars if name in shares]
     chart = charts.IntervalBars(
         result.performance, list(bars), bars, ctx.labels, targets=targets, percent=percent
     )
@@ -542,7 +590,7 @@ def warmup_evidence(
         replications=ctx.method.warmup,
         seed=ctx.seed,
         days=int(ctx.warmup_days + ctx.window_days),
-        **ctx.engine_options,
+        runner=ctx.replicator,
     )
     warmup(evidence, ylabel=ylabel, start=start)
     return evidence
@@ -619,15 +667,21 @@ def verification_check(ctx: ReportContext) -> None:
 def provenance(ctx: ReportContext) -> None:
     """What produced the report: scenario files and hashes, seed, replications, code, where
     the replications ran and how many came from the result cache."""
-    block = display.provenance(
+    ran_on = f"Simulations ran on: {ctx.engine.label}. {ctx.cache_note()}"
+    block = provenance_block(ctx, started=ctx.started)
+    display.display_all(block, display.paragraph(ran_on))
+
+
+def provenance_block(ctx: ReportContext, *, started: datetime | None) -> display.HTMLBlock:
+    """The provenance table of ``ctx``'s run (scenario files and hashes, seed, replications,
+    code) started at ``started``: a report's, and the portfolio summary's."""
+    return display.provenance(
         ctx.scenario,
         seed=ctx.seed,
         replications=ctx.replications,
         quick=ctx.quick,
-        started=ctx.started,
+        started=started,
     )
-    ran_on = f"Simulations ran on: {ctx.engine.label}. {ctx.cache_note()}"
-    display.display_all(block, display.paragraph(ran_on))
 
 
 def _signed_percent(value: float) -> str:

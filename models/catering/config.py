@@ -38,15 +38,18 @@ the simulated year count from day 0, a Monday; money is pounds at base-year pric
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, Self
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from models.costing import (
     AssetSpec,
+    ContractedPart,
     ContractSpec,
+    DemandGrowth,
     Growth,
     HeldAssets,
+    InHousePart,
     Money,
     OptionBase,
     StaffSpec,
@@ -139,18 +142,26 @@ class CounterSpec(_Model):
     """Ingredients per cover when the force buys the food (in-house)."""
 
 
-class DaySegment(_Model):
-    """A share of a day's covers arriving evenly (Poisson) between two clock times."""
+class _ClockWindow(_Model):
+    """From one clock time to a later one of the same day."""
 
     start: HourOfDay
     end: HourOfDay
-    share: Share
+
+    out_of_order: ClassVar[str] = "end ({end}) must be after start ({start})"
+    """The problem reported when ``end`` is not after ``start`` (a window's own words)."""
 
     @model_validator(mode="after")
-    def _ordered(self) -> DaySegment:
+    def _ordered(self) -> Self:
         if self.end <= self.start:
-            raise ValueError(f"end ({self.end}) must be after start ({self.start})")
+            raise ValueError(self.out_of_order.format(start=self.start, end=self.end))
         return self
+
+
+class DaySegment(_ClockWindow):
+    """A share of a day's covers arriving evenly (Poisson) between two clock times."""
+
+    share: Share
 
 
 class SiteTypeSpec(_Model):
@@ -202,17 +213,13 @@ class SiteTypeSpec(_Model):
                         yield day, segment
 
 
-class PeakSpec(_Model):
+class PeakSpec(_ClockWindow):
     """The lunch peak over which queue times are reported (clock times)."""
+
+    out_of_order: ClassVar[str] = "peak end ({end}) must be after its start ({start})"
 
     start: HourOfDay = 12.0
     end: HourOfDay = 13.5
-
-    @model_validator(mode="after")
-    def _ordered(self) -> PeakSpec:
-        if self.end <= self.start:
-            raise ValueError(f"peak end ({self.end}) must be after its start ({self.start})")
-        return self
 
 
 class RestaurantDemand(_Model):
@@ -248,18 +255,12 @@ class RestaurantDemand(_Model):
 # --------------------------------------------------------------------------- operational feeding
 
 
-class MealWindow(_Model):
+class MealWindow(_ClockWindow):
     """A meal for the officers deployed, due between two clock times (late after ``end``)."""
 
-    start: HourOfDay
-    end: HourOfDay
-    meals_per_officer: PositiveNumber = 1.0
+    out_of_order: ClassVar[str] = "meal window end ({end}) must be after its start"
 
-    @model_validator(mode="after")
-    def _ordered(self) -> MealWindow:
-        if self.end <= self.start:
-            raise ValueError(f"meal window end ({self.end}) must be after its start")
-        return self
+    meals_per_officer: PositiveNumber = 1.0
 
 
 class PlannedEvent(_Model):
@@ -444,20 +445,12 @@ class _RestaurantsBase(_Model):
     """Multiplies counter and till times (e.g. a contractor's faster formats)."""
 
 
-class InHouseRestaurants(_RestaurantsBase):
+class InHouseRestaurants(InHousePart[InHouseRestaurantCosts], _RestaurantsBase):
     """Restaurants staffed and stocked by the force."""
 
-    provider: Literal["in_house"]
-    costs: InHouseRestaurantCosts
 
-
-class ContractorRestaurants(_RestaurantsBase):
+class ContractorRestaurants(ContractedPart[ContractorRestaurantCosts], _RestaurantsBase):
     """Restaurants run by a caterer."""
-
-    provider: Literal["contractor"]
-    costs: ContractorRestaurantCosts
-    contract: ContractSpec | None = None
-    """The contract's term and re-let costs (none: no re-let priced)."""
 
 
 class KitchenSpec(_Model):
@@ -503,8 +496,9 @@ class InHouseFeedingCosts(_Model):
     real_growth: Growth = 0.0
 
 
-class ContractorFeedingCosts(_Model):
-    """Contract terms for operational feeding: fee, price per meal, credits for late meals."""
+class _MealContractCosts(_Model):
+    """What every meals contract charges: a management fee and a price per meal, less service
+    credits for late meals."""
 
     management_fee_per_year: Money = 0.0
     price_per_meal: Money
@@ -512,24 +506,21 @@ class ContractorFeedingCosts(_Model):
     """Service credit per meal delivered after its window (or deadline)."""
     credit_cap: Share | None = None
     """Cap on a year's credits as a share of that year's charges."""
+
+
+class ContractorFeedingCosts(_MealContractCosts):
+    """Contract terms for operational feeding: fee, price per meal, credits for late meals."""
+
     real_growth: Growth = 0.0
     """Real indexation of the charges a year (a labour-heavy contract rises above inflation)."""
 
 
-class InHouseFeeding(_FeedingBase):
+class InHouseFeeding(InHousePart[InHouseFeedingCosts], _FeedingBase):
     """Operational feeding from the force's kitchens."""
 
-    provider: Literal["in_house"]
-    costs: InHouseFeedingCosts
 
-
-class ContractorFeeding(_FeedingBase):
+class ContractorFeeding(ContractedPart[ContractorFeedingCosts], _FeedingBase):
     """Operational feeding by a caterer, with targets and service credits."""
-
-    provider: Literal["contractor"]
-    costs: ContractorFeedingCosts
-    contract: ContractSpec | None = None
-    """The contract's term and re-let costs (none: no re-let priced)."""
 
 
 class StockSpec(_Model):
@@ -552,13 +543,9 @@ class InHouseCustodyCosts(_Model):
     real_growth: Growth = 0.0
 
 
-class ContractorCustodyCosts(_Model):
+class ContractorCustodyCosts(_MealContractCosts):
     """Contract terms for custody meals."""
 
-    management_fee_per_year: Money = 0.0
-    price_per_meal: Money
-    credit_per_late_meal: Money = 0.0
-    credit_cap: Share | None = None
     emergency_cost_per_meal: Money = 0.0
     """Meals bought in locally when a suite's stock has run out (the force pays)."""
     real_growth: Growth = 0.0
@@ -583,20 +570,12 @@ class _CustodyBase(_Model):
         return self
 
 
-class InHouseCustody(_CustodyBase):
+class InHouseCustody(InHousePart[InHouseCustodyCosts], _CustodyBase):
     """Custody meals bought and kept by the force."""
 
-    provider: Literal["in_house"]
-    costs: InHouseCustodyCosts
 
-
-class ContractorCustody(_CustodyBase):
+class ContractorCustody(ContractedPart[ContractorCustodyCosts], _CustodyBase):
     """Custody meals supplied by a caterer at a price per meal."""
-
-    provider: Literal["contractor"]
-    costs: ContractorCustodyCosts
-    contract: ContractSpec | None = None
-    """The contract's term and re-let costs (none: no re-let priced)."""
 
 
 RestaurantsProvider = Annotated[
@@ -613,20 +592,15 @@ class OptionSpec(OptionBase):
     operational_feeding: FeedingProvider
     custody: CustodyProvider
 
-    def parts(self) -> dict[str, Any]:
-        """The parts of the option by name, each with its provider."""
-        return {
-            "restaurants": self.restaurants,
-            "operational_feeding": self.operational_feeding,
-            "custody": self.custody,
-        }
+    part_names: ClassVar[tuple[str, ...]] = ("restaurants", "operational_feeding", "custody")
 
 
 # --------------------------------------------------------------------------- the section
 
 
-class CateringConfig(ServiceSection, _Model):
-    """The ``catering:`` section of a scenario."""
+class CateringConfig(DemandGrowth, ServiceSection, _Model):
+    """The ``catering:`` section of a scenario. Its ``growth_per_year`` changes restaurant
+    covers, detainees and unplanned requests (planned events keep their size)."""
 
     cost_keys: ClassVar[frozenset[str]] = ServiceSection.cost_keys | {
         "food_cost",
@@ -635,20 +609,12 @@ class CateringConfig(ServiceSection, _Model):
     }
     """The food bought per meal and the premises are priced, never simulated."""
 
-    growth_per_year: Growth = 0.0
-    """Compound change a year of restaurant covers, detainees and unplanned requests (planned
-    events keep their size)."""
     restaurants: RestaurantDemand
     operational_feeding: FeedingDemand
     custody: CustodyDemand
     period: PeriodSpec = PeriodSpec()
     standard: ServiceStandard = ServiceStandard()
     options: Annotated[dict[Name, OptionSpec], Field(min_length=1)]
-
-    @property
-    def demand_growth(self) -> float:
-        """Compound change of demand a year."""
-        return self.growth_per_year
 
     @model_validator(mode="after")
     def _options_fit_demand(self) -> CateringConfig:

@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
@@ -66,11 +66,14 @@ from models.costing import (
     contract_should_cost,
     fixed_line,
     held_assets,
+    in_house_reference,
     levelised_cost,
     per_volume_lines,
     roster_fte,
     staff_cost_lines,
+    year_one_charges,
     year_one_pay,
+    year_one_volumes,
 )
 from models.costing import volume as _volume
 from models.kit.roster import build_roster
@@ -509,27 +512,6 @@ def subsidy_per_cover(
 
 # --------------------------------------------------------------------------- should-cost
 
-Part = TypeVar("Part")
-
-
-def _year_one(config: CateringConfig, option: str, volumes: Volumes) -> dict[str, float]:
-    """The first operating year's volumes (the year the should-cost and the price are set in)."""
-    out = {}
-    for name in volume_metrics(config, option):
-        value = _volume(volumes, name)
-        out[name] = float(value) if np.ndim(value) == 0 else float(np.asarray(value)[1])
-    return out
-
-
-def _reference(config: CateringConfig, part: str, kind: type[Part]) -> Part | None:
-    """The in-house provider of ``part`` whose staff and terms a contractor takes on (TUPE):
-    business as usual's if it runs the part itself, else the first option that does."""
-    for name in (config.business_as_usual, *config.options):
-        provider = config.options[name].parts()[part]
-        if isinstance(provider, kind):
-            return provider
-    return None
-
 
 def _restaurant_should_cost(
     config: CateringConfig,
@@ -541,7 +523,7 @@ def _restaurant_should_cost(
     """The caterer's restaurants: staff on its rosters at the force's pay, food, running costs
     (the premises stay the force's); the takings it keeps are netted off after its overhead and
     margin, which are on its cost, and the result set beside its charges."""
-    reference = _reference(config, "restaurants", InHouseRestaurants)
+    reference = in_house_reference(config, "restaurants")
     if reference is None:
         return None
     terms = reference.costs
@@ -570,17 +552,12 @@ def _restaurant_should_cost(
             f"{sites} sites: equipment, cleaning, consumables (premises are the force's)",
         ),
     ]
-    (charges,) = (
-        line
-        for line in restaurant_lines(config, option, first, 1)
-        if line.category is Category.CONTRACT
-    )
     sc = contract_should_cost(
         config,
         option,
         "restaurants",
         elements,
-        charges.values[1],
+        year_one_charges(restaurant_lines(config, option, first, 1)),
         settings,
         name="restaurant contract",
     )
@@ -601,7 +578,7 @@ def _feeding_should_cost(
     called in for events at the force's pay, food and trips at the simulated volumes, its own
     vans and kitchen equipment at an annual capital charge, kitchen running costs (the premises
     stay the force's)."""
-    reference = _reference(config, "operational_feeding", InHouseFeeding)
+    reference = in_house_reference(config, "operational_feeding")
     if reference is None:
         return None
     terms = reference.costs
@@ -636,7 +613,7 @@ def _feeding_should_cost(
     elements.append(
         CostElement("kitchen running costs", terms.fixed_per_year, "premises are the force's")
     )
-    (charges, _credits) = _meal_contract_lines(
+    charges = _meal_contract_lines(
         option,
         "operational feeding contract",
         provider.costs,
@@ -650,7 +627,7 @@ def _feeding_should_cost(
         option,
         "operational_feeding",
         elements,
-        charges.values[1],
+        year_one_charges(charges),
         settings,
         name="operational feeding contract",
     )
@@ -668,7 +645,7 @@ def _custody_should_cost(
     cost per van trip (the meals are cooked on the kitchens' rostered lines and carried by their
     rostered vans and drivers, costed with operational feeding; meals bought in when the stock
     runs out are the force's)."""
-    reference = _reference(config, "custody", InHouseCustody)
+    reference = in_house_reference(config, "custody")
     if reference is None:
         return None
     terms = reference.costs
@@ -677,7 +654,7 @@ def _custody_should_cost(
         CostElement("food", meals * terms.food_cost_per_meal, f"{meals:,.0f} simulated meals"),
         CostElement("meal supply", terms.fixed_per_year, "ordering, storage, microwaves"),
     ]
-    feeding = _reference(config, "operational_feeding", InHouseFeeding)
+    feeding = in_house_reference(config, "operational_feeding")
     if provider.supply == "kitchen" and feeding is not None:
         kitchens = len(config.options[option].operational_feeding.kitchens)
         rounds = kitchens * len(config.custody.meal_times) * DAYS_PER_YEAR
@@ -689,7 +666,7 @@ def _custody_should_cost(
                 "van trip; drivers on the kitchens' rosters",
             )
         )
-    (charges, _credits) = _meal_contract_lines(
+    charges = _meal_contract_lines(
         option,
         "custody contract",
         provider.costs,
@@ -699,7 +676,13 @@ def _custody_should_cost(
         "custody_late_meals_per_year",
     )
     return contract_should_cost(
-        config, option, "custody", elements, charges.values[1], settings, name="custody contract"
+        config,
+        option,
+        "custody",
+        elements,
+        year_one_charges(charges),
+        settings,
+        name="custody contract",
     )
 
 
@@ -712,7 +695,7 @@ def should_cost(
     transfer under TUPE on their terms), plus its overhead, the risks the contract transfers,
     its mobilisation and margin, beside the year-1 charges of the contract at the same
     volumes. A part no option runs in house has no terms to build from, so no should-cost."""
-    first = _year_one(config, option, volumes)
+    first = year_one_volumes(volumes, volume_metrics(config, option))
     out: list[ShouldCost | None] = []
     for provider in config.options[option].parts().values():
         if isinstance(provider, ContractorRestaurants):

@@ -21,10 +21,9 @@ the tolerance.
 from __future__ import annotations
 
 import math
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from models.catering.config import CateringConfig
 from models.catering.model import DAYS_PER_YEAR, CateringRun, simulate
@@ -35,9 +34,7 @@ from models.kit.checks import (
     compare_with_analytic,
 )
 from models.kit.queueing import mmc, mmck
-
-if TYPE_CHECKING:
-    from models.kit.cache import ResultCache
+from models.kit.replications import IN_PROCESS, Replicator
 
 __all__ = [
     "CHECKS",
@@ -56,7 +53,7 @@ _ONE = {"kind": "fixed", "value": 1.0}
 _NO_PAY = {"salary": 0}
 
 
-def _config(
+def _verification_run(
     *,
     arrival_rate: float = 0.0,
     servers: int = 1,
@@ -69,10 +66,11 @@ def _config(
     handover_hours: float = 0.0,
     feeding_days: int = 1,
     lead_hours: float = 3.0,
-) -> CateringConfig:
-    """A section with one round-the-clock restaurant with one counter (``arrival_rate``
-    customers an hour, exponential service), the given operational feeding, and no custody."""
-    return CateringConfig.model_validate(
+) -> CateringRun:
+    """The run of a section with one round-the-clock restaurant with one counter
+    (``arrival_rate`` customers an hour, exponential service), the given operational feeding,
+    and no custody."""
+    config = CateringConfig.model_validate(
         {
             "restaurants": {
                 "counters": {
@@ -158,6 +156,7 @@ def _config(
             },
         }
     )
+    return CateringRun(config, "verification")
 
 
 # --------------------------------------------------------------------------- restaurant queues
@@ -173,14 +172,13 @@ def counter_run(
 ) -> CateringRun:
     """One counter open round the clock: Poisson arrivals (an hour), exponential service
     (minutes), ``servers`` servers; customers leave if ``balk_queue_length`` are waiting."""
-    config = _config(
+    return _verification_run(
         arrival_rate=arrival_rate,
         servers=servers,
         mean_service_minutes=mean_service_minutes,
         balk_queue_length=balk_queue_length,
         window_days=window_days,
     )
-    return CateringRun(config, "verification")
 
 
 def _counter(run: CateringRun) -> tuple[float, float, int, int]:
@@ -282,7 +280,7 @@ class FeedingScheduleCase:
 
     def run(self) -> CateringRun:
         """The model configured for this case (feeding over ``day + 2`` days)."""
-        config = _config(
+        return _verification_run(
             feeding={
                 "event": {
                     "days": [self.day],
@@ -301,7 +299,6 @@ class FeedingScheduleCase:
             feeding_days=self.day + 2,
             lead_hours=self.lead_hours,
         )
-        return CateringRun(config, "verification")
 
     def schedule(self) -> list[tuple[float, float]]:
         """``(delivery time, meals)`` of every load by :func:`hand_schedule`."""
@@ -361,9 +358,7 @@ def check_feeding_schedule(
     case: FeedingScheduleCase | None = None,
     *,
     seed: int = 2013,
-    jobs: int | None = 1,
-    executor: Executor | None = None,
-    cache: ResultCache | None = None,
+    runner: Replicator = IN_PROCESS,
 ) -> tuple[VerificationCheck, VerificationCheck]:
     """Late meals and the share on time of a deterministic meal window against
     :func:`hand_schedule` (two replications: the model is deterministic, so they agree)."""
@@ -390,9 +385,7 @@ def check_feeding_schedule(
             1.0 - late / case.officers,
         ),
     ]
-    late_check, on_time = compare_with_analytic(
-        simulate, run, expected, 2, seed, jobs, 1e-9, executor=executor, cache=cache
-    )
+    late_check, on_time = compare_with_analytic(simulate, run, expected, 2, seed, runner, 1e-9)
     return late_check, on_time
 
 

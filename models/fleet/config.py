@@ -38,6 +38,7 @@ from models.costing import (
     ContractSpec,
     Fraction,
     Growth,
+    InHousePart,
     Money,
     OptionBase,
     StaffSpec,
@@ -270,11 +271,8 @@ class _WorkshopBase(_Model):
     """Multiplies parts delays (a bigger supply chain may be quicker)."""
 
 
-class InHouseWorkshop(_WorkshopBase):
+class InHouseWorkshop(InHousePart[InHouseWorkshopCosts], _WorkshopBase):
     """The force's workshops."""
-
-    provider: Literal["in_house"]
-    costs: InHouseWorkshopCosts
 
 
 class ContractorWorkshop(_WorkshopBase):

@@ -38,7 +38,7 @@ from models.appraisal import (
 from models.costing import (
     Volumes,
     asset_cost_lines,
-    capital_charge,
+    capital_element,
     contract_cost_lines,
     contract_should_cost,
     fixed_line,
@@ -48,7 +48,9 @@ from models.costing import (
     roster_hours_per_year,
     staff_cost_lines,
     volume,
+    year_one_charges,
     year_one_pay,
+    year_one_volumes,
 )
 from models.fleet.config import ContractorWorkshop, FleetConfig, InHouseWorkshop
 from models.fleet.model import job_volume_metrics, labour_metric
@@ -296,15 +298,6 @@ def cost_lines(
 # --------------------------------------------------------------------------- should-cost
 
 
-def _year_one(volumes: Volumes) -> dict[str, float]:
-    """Each volume in operating year 1 (a per-year sequence's second figure, or the figure)."""
-    out = {}
-    for metric, value in volumes.items():
-        array = np.asarray(value, dtype=float)
-        out[metric] = float(array) if array.ndim == 0 else float(array[1])
-    return out
-
-
 def _technician_fte(
     name: str, workshop: ContractorWorkshop, volumes: Mapping[str, float], hours_per_fte: float
 ) -> dict[str, tuple[float, float, float]]:
@@ -387,22 +380,16 @@ def should_cost_elements(
     bays = sum(workshop.bays.values())
     if basis.equipment is not None:
         elements.append(
-            CostElement(
-                "bays' kit",
-                capital_charge(bays * share, basis.equipment, settings),
-                f"{bays} bays x {share:.0%} at an annual capital charge over "
-                f"{basis.equipment.life_years} years",
+            capital_element(
+                "bays' kit", bays * share, basis.equipment, settings, f"{bays} bays x {share:.0%}"
             )
         )
     peak = build_roster(workshop.mobile_units).max_capacity
     if basis.mobile_vans is not None and peak > 0:
         vans = math.ceil(peak * (1.0 + basis.mobile_vans.spare_share))
         elements.append(
-            CostElement(
-                "mobile vans",
-                capital_charge(vans, basis.mobile_vans, settings),
-                f"{vans} vans incl. spares at an annual capital charge over "
-                f"{basis.mobile_vans.life_years} years",
+            capital_element(
+                "mobile vans", vans, basis.mobile_vans, settings, f"{vans} vans incl. spares"
             )
         )
     return elements
@@ -413,8 +400,7 @@ def contract_price(
 ) -> float:
     """The contract's charges in year 1 at ``volumes`` (fee and prices, indexed; before
     service credits): the price the should-cost is set beside."""
-    charges = _contract_lines(option, name, workshop, volumes, 1)[0]
-    return charges.values[1]
+    return year_one_charges(_contract_lines(option, name, workshop, volumes, 1))
 
 
 def should_cost(
@@ -426,7 +412,7 @@ def should_cost(
     (:func:`models.costing.transferred_risk`), the mobilisation of its ``contract`` spread
     over the contract's length, overhead and margin
     (:func:`models.appraisal.should_cost`)."""
-    year_one = _year_one(volumes)
+    year_one = year_one_volumes(volumes)
     out = []
     for name, workshop in config.options[option].workshops.items():
         if not isinstance(workshop, ContractorWorkshop) or workshop.cost_basis is None:

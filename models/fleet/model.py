@@ -36,7 +36,6 @@ horizon.
 
 from __future__ import annotations
 
-import functools
 import math
 from collections import OrderedDict
 from collections.abc import Callable, Generator
@@ -52,13 +51,14 @@ from models.fleet.config import (
     FleetConfig,
     OptionSpec,
 )
-from models.kit.arrivals import start_background_jobs
 from models.kit.observation import Metric, observe
 from models.kit.observation import metric_names as _metric_names
+from models.kit.other_work import OtherWork
 from models.kit.roster import Roster, RosteredResource, build_roster
 from models.kit.runs import ServiceRun
 from models.kit.statistics import Tally, TimeWeighted
 from models.kit.streams import Streams, stream_seed
+from models.kit.window import Window, WindowedModel
 
 __all__ = [
     "DAYS_PER_YEAR",
@@ -268,14 +268,12 @@ class _Workshop:
         self.targets_exclude_parts = self.contractor and spec.targets_exclude_parts
 
 
-class _Model:
+class _Model(WindowedModel[FleetRun]):
     """The SimPy model of one option for one replication."""
 
     def __init__(self, run: FleetRun, streams: Streams, *, keep_trace: bool = False) -> None:
-        self.run = run
-        self.env = env = simpy.Environment()
-        self.warmup = run.warmup_hours
-        self.end = run.warmup_hours + run.window_hours
+        super().__init__(run)
+        env = self.env
         self.keep_trace = keep_trace
         config = run.config
         option = run.spec
@@ -300,6 +298,7 @@ class _Model:
                     major.above_labour_hours,
                     self.workshops[major.workshop],
                 )
+        self.other_work = OtherWork(env, warmup=self.warmup, until=self.end)
         for ws in self.workshops.values():
             if ws.contractor and ws.spec.other_customers is not None:
                 self._start_other_customers(ws, streams)
@@ -373,7 +372,6 @@ class _Model:
         self.turnaround = [Tally(thresholds=(kind.turnaround_target_hours,)) for kind in self.kinds]
         self.breaches = dict.fromkeys(self.workshops, 0)
         self.contract_jobs = dict.fromkeys(self.workshops, 0)
-        self.other_jobs = 0
         self.daily_off = Tally()
         self._midnight_area = 0.0  # vehicles off the road integrated up to the last midnight
         self.trace_off = [TimeWeighted(env) for _ in self.class_names] if keep_trace else []
@@ -727,37 +725,18 @@ class _Model:
             stats.reset(now)
 
     def _start_other_customers(self, ws: _Workshop, streams: Streams) -> None:
+        """A contractor's work for other customers, on each skill's technicians."""
         others = ws.spec.other_customers
         rank = _QUEUE_RANK[others.priority]
         for skill, technicians in ws.technicians.items():
-            start_background_jobs(
-                self.env,
-                busy_share=others.busy_share,
-                capacity=technicians.roster.mean_capacity,
-                job_time=others.job_time,
-                streams=streams,
+            self.other_work.start(
+                technicians,
+                rank,
+                others,
+                streams,
                 time_stream=f"fleet.other_customers_time.{ws.name}.{skill}",
                 arrival_stream=f"fleet.other_customers.{ws.name}.{skill}",
-                starter=functools.partial(self._other_starter, technicians, rank),
-                until=self.end,
             )
-
-    def _other_starter(
-        self, technicians: RosteredResource, rank: float, duration: Callable[[], float]
-    ) -> Callable[[float], None]:
-        def start(now: float) -> None:
-            if now >= self.warmup:
-                self.other_jobs += 1
-            self.env.process(self._other_job(technicians, rank, duration()))
-
-        return start
-
-    def _other_job(
-        self, technicians: RosteredResource, rank: float, hours: float
-    ) -> Generator[simpy.Event, Any, None]:
-        with technicians.request(rank) as req:
-            yield req
-            yield self.env.timeout(hours)
 
     # --- results -------------------------------------------------------------------------
 
@@ -777,12 +756,8 @@ class _Model:
 
 
 @dataclass(frozen=True)
-class _Window:
+class _Window(Window[_Model]):
     """What the metrics are read from at the end of the run."""
-
-    model: _Model
-    end: float
-    per_year: float
 
     @property
     def vehicles(self) -> int:
@@ -936,7 +911,7 @@ def _metrics(config: FleetConfig, option: str) -> list[Metric[_Window]]:
         *(m for name, ws in spec.workshops.items() for m in _workshop_metrics(name, ws)),
         Metric("workshop_utilisation", lambda w: _ratio(*_workshop_totals(w)[:2])),
         Metric("workshop_queue_mean", lambda w: _workshop_totals(w)[2]),
-        Metric("other_customer_jobs_per_year", lambda w: w.model.other_jobs * w.per_year),
+        Metric("other_customer_jobs_per_year", lambda w: w.model.other_work.jobs * w.per_year),
     ]
 
 

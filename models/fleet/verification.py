@@ -16,15 +16,11 @@ replications *and* the relative difference is within the tolerance.
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
 
 from models.fleet.config import FleetConfig
 from models.fleet.model import HOURS_PER_YEAR, FleetRun, simulate
 from models.kit.checks import Expected, VerificationCheck, analytic_check
 from models.kit.queueing import machine_repair
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = [
     "CHECKS",

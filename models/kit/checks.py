@@ -10,18 +10,14 @@ the interval *and* the relative difference is within the tolerance.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from models.kit.output_analysis import Interval, confidence_interval
-from models.kit.replications import run_replications
+from models.kit.replications import IN_PROCESS, Replicator
 from models.kit.streams import Streams
-
-if TYPE_CHECKING:
-    from models.kit.cache import ResultCache
 
 __all__ = [
     "Expected",
@@ -84,21 +80,15 @@ def simulated_intervals(
     *,
     replications: int,
     seed: int,
-    jobs: int | None,
-    executor: Executor | None = None,
-    cache: ResultCache | None = None,
+    runner: Replicator,
 ) -> dict[str, Interval]:
-    """Mean and 95 % t-interval over ``replications`` of each of ``metrics`` of ``run``
-    (``executor`` and ``cache`` go to :func:`~models.kit.replications.run_replications`)."""
-    results = run_replications(
+    """Mean and 95 % t-interval over ``replications`` (run by ``runner``) of each of
+    ``metrics`` of ``run``."""
+    results = runner.run(
         simulate,
         {"verification": run},
         replications=replications,
         seed=seed,
-        jobs=jobs,
-        executor=executor,
-        cache=cache,
-        progress=False,
         description="verification",
     )
     out = {}
@@ -126,24 +116,14 @@ def compare_with_analytic(
     expected: Sequence[Expected],
     replications: int,
     seed: int,
-    jobs: int | None,
+    runner: Replicator,
     tolerance: float,
-    *,
-    executor: Executor | None = None,
-    cache: ResultCache | None = None,
 ) -> list[VerificationCheck]:
     """One :class:`VerificationCheck` per entry of ``expected``, all from one set of
-    ``replications`` of ``run`` (each metric's interval is computed once)."""
+    ``replications`` of ``run`` by ``runner`` (each metric's interval is computed once)."""
     metrics = list(dict.fromkeys(e.metric for e in expected))
     intervals = simulated_intervals(
-        simulate,
-        run,
-        metrics,
-        replications=replications,
-        seed=seed,
-        jobs=jobs,
-        executor=executor,
-        cache=cache,
+        simulate, run, metrics, replications=replications, seed=seed, runner=runner
     )
     return [
         VerificationCheck(
@@ -166,10 +146,9 @@ def analytic_check(
     tolerance: float,
 ) -> Callable[[Callable[[Any], Any]], Callable[..., Any]]:
     """Make a check of ``expected(run) -> Expected | list[Expected]``: the check is
-    ``check(run=None, *, replications=, seed=2013, jobs=1, tolerance=, executor=None,
-    cache=None)``, runs ``default_run()``
-    when ``run`` is ``None`` and gives one :class:`VerificationCheck` (or a list of them, as
-    ``expected`` gives one or a list) from :func:`compare_with_analytic`."""
+    ``check(run=None, *, replications=, seed=2013, tolerance=, runner=IN_PROCESS)``, runs
+    ``default_run()`` when ``run`` is ``None`` and gives one :class:`VerificationCheck` (or a
+    list of them, as ``expected`` gives one or a list) from :func:`compare_with_analytic`."""
     default_replications = replications
     default_tolerance = tolerance
 
@@ -179,24 +158,15 @@ def analytic_check(
             *,
             replications: int = default_replications,
             seed: int = 2013,
-            jobs: int | None = 1,
             tolerance: float = default_tolerance,
-            executor: Executor | None = None,
-            cache: ResultCache | None = None,
+            runner: Replicator = IN_PROCESS,
         ) -> VerificationCheck | list[VerificationCheck]:
             run = default_run() if run is None else run
             expected = expected_of(run)
             one = isinstance(expected, Expected)
+            made = [expected] if one else expected
             checks = compare_with_analytic(
-                simulate,
-                run,
-                [expected] if one else expected,
-                replications,
-                seed,
-                jobs,
-                tolerance,
-                executor=executor,
-                cache=cache,
+                simulate, run, made, replications, seed, runner, tolerance
             )
             return checks[0] if one else checks
 
@@ -214,16 +184,14 @@ def verification_table(
     *,
     replications: int | None,
     seed: int,
-    jobs: int | None,
+    runner: Replicator,
     deterministic: Iterable[Callable[..., Any]] = (),
-    executor: Executor | None = None,
-    cache: ResultCache | None = None,
 ) -> pd.DataFrame:
-    """A service's ``verify``: each of ``checks`` run with ``seed``, ``jobs``, ``executor`` and
-    ``cache`` (and ``replications``, unless ``None``: each check's own default), then each of
+    """A service's ``verify``: each of ``checks`` run with ``seed`` by ``runner`` (and
+    ``replications``, unless ``None``: each check's own default), then each of
     ``deterministic`` with the same but ``replications``; one :meth:`VerificationCheck.as_row`
     per check made, in order."""
-    engine = {"seed": seed, "jobs": jobs, "executor": executor, "cache": cache}
+    engine = {"seed": seed, "runner": runner}
     options = {} if replications is None else {"replications": replications}
     results = [check(**engine, **options) for check in checks]
     results += [check(**engine) for check in deterministic]

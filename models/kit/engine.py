@@ -31,8 +31,13 @@ from collections.abc import Iterator
 from concurrent.futures import Executor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+from models.kit.replications import Replicator
+
+if TYPE_CHECKING:
+    from models.kit.cache import ResultCache
 
 __all__ = [
     "CONNECT_TIMEOUT_S",
@@ -136,6 +141,10 @@ class Engine:
             raise
         weakref.finalize(engine, stack.close)
         return engine
+
+    def replicator(self, cache: ResultCache | None = None) -> Replicator:
+        """What runs replications here: this engine's workers and executor, and ``cache``."""
+        return Replicator(jobs=self.workers, executor=self.executor, cache=cache)
 
 
 @contextmanager

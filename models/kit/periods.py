@@ -24,18 +24,14 @@ its scenario section.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Executor
-from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
+from typing import Any, TypedDict, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from models.kit.output_analysis import confidence_interval
-from models.kit.replications import run_replications
+from models.kit.replications import IN_PROCESS, Replicator
 from models.kit.streams import Streams
-
-if TYPE_CHECKING:
-    from models.kit.cache import ResultCache
 
 __all__ = [
     "NET_COST",
@@ -171,9 +167,7 @@ def interpolation_check(
     net_cost: Callable[[str, Mapping[str, float]], float] | None = None,
     replications: int,
     seed: int,
-    jobs: int | None = 1,
-    executor: Executor | None = None,
-    cache: ResultCache | None = None,
+    runner: Replicator = IN_PROCESS,
 ) -> pd.DataFrame:
     """Is interpolation between demand levels sound? Simulate a year in between too.
 
@@ -184,24 +178,15 @@ def interpolation_check(
     value interpolated from the simulated years are compared, paired by replication. Columns
     ``option, metric, year, simulated, interpolated, difference, low, high,
     relative_difference`` (difference = interpolated - simulated with its 95 % t-interval;
-    relative to the simulated mean). ``executor`` and ``cache`` go to
-    :func:`~models.kit.replications.run_replications`.
+    relative to the simulated mean). ``runner`` runs the replications.
     """
     candidates = [y for y in range(1, period_years + 1) if y not in simulated_years]
     if not candidates:
         raise ValueError("every year is simulated: nothing to check")
     check_year = max(candidates, key=lambda y: min(abs(y - s) for s in simulated_years))
     runs = make_runs(sorted({*simulated_years, check_year}))
-    results = run_replications(
-        simulate,
-        runs,
-        replications=replications,
-        seed=seed,
-        jobs=jobs,
-        executor=executor,
-        cache=cache,
-        progress=False,
-        description="interpolation check",
+    results = runner.run(
+        simulate, runs, replications=replications, seed=seed, description="interpolation check"
     )
     metrics = list(metrics)
     volume_metrics = list(volume_metrics)
@@ -303,9 +288,7 @@ def service_interpolation_check(
     replications: int,
     seed: int,
     options: Iterable[str] | None = None,
-    jobs: int | None = 1,
-    executor: Executor | None = None,
-    cache: ResultCache | None = None,
+    runner: Replicator = IN_PROCESS,
     **overrides: Any,
 ) -> pd.DataFrame:
     """:func:`interpolation_check` of a service: its runs (``run_class`` with ``overrides``)
@@ -323,7 +306,5 @@ def service_interpolation_check(
         net_cost=net_cost,
         replications=replications,
         seed=seed,
-        jobs=jobs,
-        executor=executor,
-        cache=cache,
+        runner=runner,
     )

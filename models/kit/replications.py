@@ -30,6 +30,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -42,7 +43,14 @@ from models.kit.parent_death import die_with_parent
 from models.kit.progress import ProgressFile
 from models.kit.streams import Streams
 
-__all__ = ["COLUMNS", "ReplicationError", "run_replications"]
+__all__ = [
+    "COLUMNS",
+    "EVERY_CORE",
+    "IN_PROCESS",
+    "ReplicationError",
+    "Replicator",
+    "run_replications",
+]
 
 COLUMNS = ("replication", "option", "metric", "value")
 CHUNKS_PER_WORKER = 4  # several chunks per worker balance uneven run times
@@ -57,6 +65,8 @@ Task = tuple[Replication, ...]
 """What one worker task runs: consecutive replications, each with its options."""
 TaskResult = tuple[list[Row], list[int]]
 """A task's result: the rows of its runs, in order, and how many rows each run has."""
+Record = Callable[[int, TaskResult], None]
+"""What to do with the result of the task of that index as it completes."""
 
 
 class ReplicationError(RuntimeError):
@@ -136,13 +146,59 @@ def run_replications(
             in_process = executor is None and min(workers, len(missing)) == 1
             tasks = [(one,) for one in missing] if in_process else _tasks(missing, workers)
             record = stored.recorder(tasks, tracker)
+            work = _Work(simulate, chosen, seed)
             if in_process:
-                _run_in_process(simulate, chosen, seed, tasks, record)
+                _run_in_process(work, tasks, record)
             elif executor is not None:
-                _run_tasks(executor, simulate, chosen, seed, tasks, record)
+                _run_tasks(executor, work, tasks, record)
             else:
-                _run_in_pool(simulate, chosen, seed, tasks, workers, record)
+                _run_in_pool(work, tasks, workers, record)
     return _frame(stored.rows())
+
+
+@dataclass(frozen=True)
+class Replicator:
+    """Where a study's replications run and what they are looked up in: ``jobs`` worker
+    processes (``None``: one a core) or an already running ``executor``, and the result
+    ``cache``, as :func:`run_replications` takes them. The kit's studies (checks, warm-up
+    evidence, the interpolation check, comparisons) take one ``runner`` instead of the three,
+    so a report decides its engine once (:meth:`models.kit.engine.Engine.replicator`)."""
+
+    jobs: int | None = 1
+    executor: Executor | None = None
+    cache: ResultCache | None = None
+
+    def run(
+        self,
+        simulate: Simulate,
+        options: Mapping[str, Any],
+        *,
+        replications: int,
+        seed: int,
+        description: str = "",
+        progress: bool = False,
+        option_names: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """:func:`run_replications` of ``simulate`` on ``options`` with this engine and cache
+        (quietly, unless ``progress``)."""
+        return run_replications(
+            simulate,
+            options,
+            replications=replications,
+            seed=seed,
+            jobs=self.jobs,
+            executor=self.executor,
+            progress=progress,
+            description=description,
+            option_names=option_names,
+            cache=self.cache,
+        )
+
+
+IN_PROCESS = Replicator(jobs=1)
+"""Every run in this process, no cache: the default of checks and method studies."""
+EVERY_CORE = Replicator(jobs=None)
+"""A process pool of one worker a core, no cache: the default of comparisons."""
 
 
 class _Tracker:
@@ -194,7 +250,7 @@ class _Stored:
                 missing.append((replication, indices))
         return missing
 
-    def recorder(self, tasks: list[Task], tracker: _Tracker) -> Callable[[int, TaskResult], None]:
+    def recorder(self, tasks: list[Task], tracker: _Tracker) -> Record:
         """What to do with the result of ``tasks[index]`` as it completes: keep it, store its
         runs in the cache, count them."""
         self.tasks = tasks
@@ -254,33 +310,20 @@ def _tasks(missing: list[Replication], workers: int) -> list[Task]:
     return [tuple(missing[first:stop]) for first, stop in _chunks(len(missing), workers)]
 
 
-def _run_in_process(
-    simulate: Simulate,
-    chosen: list[tuple[str, Any]],
-    seed: int,
-    tasks: list[Task],
-    record: Callable[[int, TaskResult], None],
-) -> None:
+def _run_in_process(work: _Work, tasks: list[Task], record: Record) -> None:
     for index, task in enumerate(tasks):
-        record(index, _run_task(simulate, chosen, seed, task))
+        record(index, work(task))
 
 
-def _run_in_pool(
-    simulate: Simulate,
-    chosen: list[tuple[str, Any]],
-    seed: int,
-    tasks: list[Task],
-    workers: int,
-    record: Callable[[int, TaskResult], None],
-) -> None:
-    _check_picklable(simulate, chosen)
+def _run_in_pool(work: _Work, tasks: list[Task], workers: int, record: Record) -> None:
+    _check_picklable(work.simulate, work.chosen)
     with ProcessPoolExecutor(
         max_workers=min(workers, len(tasks)),
         initializer=die_with_parent,
         initargs=(os.getpid(),),
     ) as pool:
         try:
-            _run_tasks(pool, simulate, chosen, seed, tasks, record)
+            _run_tasks(pool, work, tasks, record)
         except BrokenProcessPool as error:
             raise RuntimeError(
                 "a worker process died; if simulate lives in a module the workers cannot "
@@ -335,17 +378,9 @@ def _chunks(replications: int, workers: int) -> list[tuple[int, int]]:
     return [(first, min(first + size, replications)) for first in range(0, replications, size)]
 
 
-def _run_tasks(
-    executor: Executor,
-    simulate: Simulate,
-    chosen: list[tuple[str, Any]],
-    seed: int,
-    tasks: list[Task],
-    record: Callable[[int, TaskResult], None],
-) -> None:
+def _run_tasks(executor: Executor, work: _Work, tasks: list[Task], record: Record) -> None:
     futures: dict[Future[TaskResult], int] = {
-        executor.submit(_run_task, simulate, chosen, seed, task): index
-        for index, task in enumerate(tasks)
+        executor.submit(work, task): index for index, task in enumerate(tasks)
     }
     try:
         for future in as_completed(futures):
@@ -356,26 +391,33 @@ def _run_tasks(
         raise
 
 
-def _run_task(
-    simulate: Simulate, chosen: list[tuple[str, Any]], seed: int, task: Task
-) -> TaskResult:
-    """Run the options each replication of ``task`` names (executed in a worker)."""
-    rows: list[Row] = []
-    counts: list[int] = []
-    for replication, indices in task:
-        for i in indices:
-            name, parameters = chosen[i]
-            try:
-                metrics = simulate(parameters, Streams(seed, replication))
-            except Exception as error:
-                raise ReplicationError(
-                    f"simulate failed for option {name!r}, replication {replication}: "
-                    f"{type(error).__name__}: {error}"
-                ) from error
-            run_rows = _checked_rows(metrics, name, replication)
-            rows.extend(run_rows)
-            counts.append(len(run_rows))
-    return rows, counts
+@dataclass(frozen=True)
+class _Work:
+    """What every task runs: ``simulate`` on the chosen options, drawing from ``seed`` (sent,
+    with each task, to the worker that runs it)."""
+
+    simulate: Simulate
+    chosen: list[tuple[str, Any]]
+    seed: int
+
+    def __call__(self, task: Task) -> TaskResult:
+        """Run the options each replication of ``task`` names (executed in a worker)."""
+        rows: list[Row] = []
+        counts: list[int] = []
+        for replication, indices in task:
+            for i in indices:
+                name, parameters = self.chosen[i]
+                try:
+                    metrics = self.simulate(parameters, Streams(self.seed, replication))
+                except Exception as error:
+                    raise ReplicationError(
+                        f"simulate failed for option {name!r}, replication {replication}: "
+                        f"{type(error).__name__}: {error}"
+                    ) from error
+                run_rows = _checked_rows(metrics, name, replication)
+                rows.extend(run_rows)
+                counts.append(len(run_rows))
+        return rows, counts
 
 
 def _checked_rows(metrics: object, option: str, replication: int) -> list[Row]:

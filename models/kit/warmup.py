@@ -9,18 +9,14 @@ has one, an analytic expectation and a floor (e.g. the longest possible stay).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from models.kit.output_analysis import mser5
-from models.kit.replications import run_replications
+from models.kit.replications import IN_PROCESS, Replicator
 from models.kit.streams import Streams
-
-if TYPE_CHECKING:
-    from models.kit.cache import ResultCache
 
 __all__ = [
     "FromStart",
@@ -73,22 +69,15 @@ def warmup_evidence(
     chosen_days: float,
     replications: int,
     seed: int,
-    jobs: int | None = 1,
-    executor: Executor | None = None,
-    cache: ResultCache | None = None,
+    runner: Replicator = IN_PROCESS,
 ) -> WarmupEvidence:
-    """Run ``daily`` on ``run`` over replications and apply MSER-5 to the mean and to each
-    replication's series (expectation and floor are the caller's to add; ``executor`` and
-    ``cache`` go to :func:`~models.kit.replications.run_replications`)."""
-    results = run_replications(
+    """Run ``daily`` on ``run`` over replications (by ``runner``) and apply MSER-5 to the mean
+    and to each replication's series (expectation and floor are the caller's to add)."""
+    results = runner.run(
         daily,
         {option: run},
         replications=replications,
         seed=seed,
-        jobs=jobs,
-        executor=executor,
-        cache=cache,
-        progress=False,
         description="warm-up evidence",
     )
     table = results.pivot(index="replication", columns="metric", values="value")
@@ -114,9 +103,7 @@ def evidence_from_start(
     year: float,
     replications: int,
     seed: int,
-    jobs: int | None = 1,
-    executor: Executor | None = None,
-    cache: ResultCache | None = None,
+    runner: Replicator = IN_PROCESS,
 ) -> WarmupEvidence:
     """:func:`warmup_evidence` of ``run_class(config, option, year)`` run from its start (no
     warm-up) for ``days`` days, judged against the scenario's ``config.period.warmup_days``
@@ -129,16 +116,14 @@ def evidence_from_start(
         chosen_days=float(config.period.warmup_days),
         replications=replications,
         seed=seed,
-        jobs=jobs,
-        executor=executor,
-        cache=cache,
+        runner=runner,
     )
 
 
 @dataclass(frozen=True)
 class FromStart:
-    """A service's ``warmup_evidence(config, option, *, replications, seed, days, year, jobs,
-    executor, cache)``: :func:`evidence_from_start` of ``daily`` on ``run_class`` with the
+    """A service's ``warmup_evidence(config, option, *, replications, seed, days, year,
+    runner)``: :func:`evidence_from_start` of ``daily`` on ``run_class`` with the
     service's default ``replications`` and ``days``, then ``analytic(config, evidence, year)``
     (if given) adds the floor and the analytic expectation. Its fields are module-level, so it
     pickles."""
@@ -158,9 +143,7 @@ class FromStart:
         seed: int = 2013,
         days: int | None = None,
         year: float = 1,
-        jobs: int | None = 1,
-        executor: Executor | None = None,
-        cache: ResultCache | None = None,
+        runner: Replicator = IN_PROCESS,
     ) -> WarmupEvidence:
         evidence = evidence_from_start(
             self.daily,
@@ -171,8 +154,6 @@ class FromStart:
             year,
             self.replications if replications is None else replications,
             seed,
-            jobs,
-            executor,
-            cache,
+            runner,
         )
         return evidence if self.analytic is None else self.analytic(config, evidence, year)

@@ -32,11 +32,20 @@ prices. Evidence: ``data/evidence/facts.md``, section "Language services".
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from models.costing import ContractSpec, Growth, Money, OptionBase, StaffSpec
+from models.costing import (
+    ContractedPart,
+    ContractSpec,
+    DemandGrowth,
+    Growth,
+    InHousePart,
+    Money,
+    OptionBase,
+    StaffSpec,
+)
 from models.kit.arrivals import ArrivalProfile
 from models.kit.distributions import DistributionSpec, NonNegativeNumber, PositiveNumber
 from models.kit.roster import RosterSpec, build_roster
@@ -330,19 +339,12 @@ class _InterpretingBase(SectionModel):
     """Recruitment after go-live (none: at full strength from the start)."""
 
 
-class InHouseInterpreting(_InterpretingBase):
+class InHouseInterpreting(InHousePart[InHouseInterpretingCosts], _InterpretingBase):
     """The force's own call-out list (and staff interpreters) and language unit."""
 
-    provider: Literal["in_house"]
-    costs: InHouseInterpretingCosts
 
-
-class ContractorInterpreting(_InterpretingBase):
+class ContractorInterpreting(ContractedPart[ContractorInterpretingCosts], _InterpretingBase):
     """A language-services contractor's interpreters, on its terms."""
-
-    provider: Literal["contractor"]
-    costs: ContractorInterpretingCosts
-    contract: ContractSpec | None = None
 
 
 InterpretingProvider = Annotated[
@@ -420,14 +422,12 @@ class OptionSpec(OptionBase):
     translation: TranslationPart
     remote_first: RemoteFirst = RemoteFirst()
 
-    def parts(self) -> dict[str, Any]:
-        """The parts of the option by name, each with its provider."""
-        return {
-            "common_languages": self.common_languages,
-            "other_languages": self.other_languages,
-            "telephone": self.telephone,
-            "translation": self.translation,
-        }
+    part_names: ClassVar[tuple[str, ...]] = (
+        "common_languages",
+        "other_languages",
+        "telephone",
+        "translation",
+    )
 
     def interpreting(self, group: str) -> InHouseInterpreting | ContractorInterpreting:
         """The part that interprets face to face in language ``group``."""
@@ -451,14 +451,13 @@ class Consequences(SectionModel):
 # --------------------------------------------------------------------------- the section
 
 
-class LanguageConfig(ServiceSection):
-    """The ``language:`` section of a scenario."""
+class LanguageConfig(DemandGrowth, ServiceSection):
+    """The ``language:`` section of a scenario (its ``growth_per_year`` changes every kind of
+    request)."""
 
     cost_keys: ClassVar[frozenset[str]] = ServiceSection.cost_keys | {"consequences"}
     """The price of late and failed requests is priced, never simulated."""
 
-    growth_per_year: Growth = 0.0
-    """Compound change a year of every kind of request."""
     requests: Requests
     language_groups: LanguageGroups
     national_register: RegisterSpec
@@ -467,11 +466,6 @@ class LanguageConfig(ServiceSection):
     standard: ServiceStandard = ServiceStandard()
     consequences: Consequences = Consequences()
     options: Annotated[dict[Name, OptionSpec], Field(min_length=1)]
-
-    @property
-    def demand_growth(self) -> float:
-        """Compound change of demand a year."""
-        return self.growth_per_year
 
     @model_validator(mode="after")
     def _options_fit(self) -> LanguageConfig:

@@ -22,19 +22,20 @@ parts on the force's pay (they would transfer under TUPE), beside the contract's
 
 from __future__ import annotations
 
-import numpy as np
-
 from models.appraisal import Category, CostElement, CostLine, ShouldCost, ShouldCostSettings
 from models.costing import (
     Volumes,
     contract_cost_lines,
     contract_should_cost,
     fixed_line,
+    in_house_reference,
     per_volume_lines,
     roster_fte,
     staff_cost_line,
     volume,
+    year_one_charges,
     year_one_pay,
+    year_one_volumes,
 )
 from models.language.config import (
     PART_GROUPS,
@@ -42,23 +43,17 @@ from models.language.config import (
     ContractorInterpreting,
     ContractorTranslationCosts,
     InHouseInterpreting,
-    InHouseTranslationCosts,
     LanguageConfig,
     TelephonePart,
     TranslationPart,
 )
+from models.language.model import PART_VOLUMES
 
 __all__ = ["cost_lines", "should_cost", "staff_interpreter_fte", "volume_metrics"]
 
-_PART_VOLUMES = (
-    "bookings",
-    "callout_bookings",
-    "register_bookings",
-    "session_hours",
-    "paid_hours",
-    "cancelled",
-    "missed",
-)
+_PART_VOLUMES = tuple(v for v in PART_VOLUMES if v != "staff_bookings")
+"""The volumes of each part the cost lines use: every one the model counts but the bookings
+staff interpreters take (they are paid from their roster, not per booking)."""
 
 
 def volume_metrics(config: LanguageConfig, option: str) -> tuple[str, ...]:
@@ -278,25 +273,6 @@ def _consequences(option: str, spec: Consequences, volumes: Volumes, n: int) -> 
 # --------------------------------------------------------------------------- should-cost
 
 
-def _year_one(config: LanguageConfig, option: str, volumes: Volumes) -> dict[str, float]:
-    """The first operating year's volumes (the year the should-cost and the price are set in)."""
-    out = {}
-    for name in volume_metrics(config, option):
-        value = volume(volumes, name)
-        out[name] = float(value) if np.ndim(value) == 0 else float(np.asarray(value)[1])
-    return out
-
-
-def _in_house(config: LanguageConfig, part: str) -> InHouseInterpreting | None:
-    """The in-house provider of ``part`` whose booking staff a contractor takes on: business as
-    usual's if it runs the part itself, else the first option that does."""
-    for name in (config.business_as_usual, *config.options):
-        provider = getattr(config.options[name], part)
-        if isinstance(provider, InHouseInterpreting):
-            return provider
-    return None
-
-
 def _interpreting_should_cost(
     config: LanguageConfig,
     option: str,
@@ -319,7 +295,7 @@ def _interpreting_should_cost(
             f"{bookings:,.0f} bookings simulated at £{terms.travel_per_booking:g}",
         ),
     ]
-    reference = _in_house(config, part)
+    reference = in_house_reference(config, part)
     if reference is not None and reference.costs.coordinator is not None:
         fte = reference.costs.coordinators_fte
         elements.append(
@@ -329,11 +305,9 @@ def _interpreting_should_cost(
                 f"{fte:g} FTE, the force's language unit on its pay (TUPE)",
             )
         )
-    (charges, _credits) = _contracted_interpreting(option, part, spec, first, 1)
+    charges = year_one_charges(_contracted_interpreting(option, part, spec, first, 1))
     name = f"{_label(part)} interpreting contract"
-    return contract_should_cost(
-        config, option, part, elements, charges.values[1], settings, name=name
-    )
+    return contract_should_cost(config, option, part, elements, charges, settings, name=name)
 
 
 def _translation_should_cost(
@@ -343,28 +317,20 @@ def _translation_should_cost(
     first: dict[str, float],
     settings: ShouldCostSettings,
 ) -> ShouldCost | None:
-    reference = next(
-        (
-            o.translation.costs
-            for o in (config.options[config.business_as_usual], *config.options.values())
-            if isinstance(o.translation.costs, InHouseTranslationCosts)
-        ),
-        None,
-    )
+    reference = in_house_reference(config, "translation")
     if reference is None:
         return None
     elements = [
         CostElement(
             "translators",
-            year_one_pay(spec.translators, reference.translator),
+            year_one_pay(spec.translators, reference.costs.translator),
             f"{spec.translators} translators on the force's pay (TUPE)",
         )
     ]
-    (charges,) = _translation(option, spec, first, 1)[:1]
+    charges = year_one_charges(_translation(option, spec, first, 1))
     return contract_should_cost(
-        config, option, "translation", elements, charges.values[1], settings,
-        name="translation contract",
-    )  # fmt: skip
+        config, option, "translation", elements, charges, settings, name="translation contract"
+    )
 
 
 def should_cost(
@@ -373,7 +339,7 @@ def should_cost(
     """The should-cost of each face-to-face interpreting and translation contract of
     ``option`` a year, from the first operating year's simulated volumes (the telephone
     contract has no in-house terms to build from, so no should-cost)."""
-    first = _year_one(config, option, volumes)
+    first = year_one_volumes(volumes, volume_metrics(config, option))
     spec = config.options[option]
     out: list[ShouldCost | None] = []
     for part in PART_GROUPS:

@@ -12,18 +12,13 @@ it is the reference the shortfall is measured against.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from concurrent.futures import Executor
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from models.kit.output_analysis import confidence_interval
-from models.kit.replications import run_replications
+from models.kit.replications import IN_PROCESS, Replicator
 from models.language.config import PART_GROUPS, LanguageConfig
 from models.language.model import LanguageRun, simulate
-
-if TYPE_CHECKING:
-    from models.kit.cache import ResultCache
 
 __all__ = ["MEASURES", "by_month", "recruited_share", "starts_short"]
 
@@ -65,16 +60,14 @@ def by_month(
     replications: int,
     seed: int,
     year: float = 1.0,
-    jobs: int | None = 1,
-    executor: Executor | None = None,
-    cache: ResultCache | None = None,
+    runner: Replicator = IN_PROCESS,
     **overrides: float,
 ) -> pd.DataFrame:
     """Fulfilment and custody hours lost in each month ``0 .. months - 1`` after go-live, per
     option: one row per option, month and measure of :data:`MEASURES` with the mean over
-    ``replications`` and its 95 % interval, and the share recruited (``overrides``:
-    ``warmup_days``, ``window_days``). An option at full strength from the start is simulated
-    once and stands for every month."""
+    ``replications`` (run by ``runner``) and its 95 % interval, and the share recruited
+    (``overrides``: ``warmup_days``, ``window_days``). An option at full strength from the
+    start is simulated once and stands for every month."""
     chosen = list(options)
     runs = {
         f"{option}#{month}": LanguageRun(
@@ -83,16 +76,8 @@ def by_month(
         for option in chosen
         for month in (range(months) if starts_short(config, option) else [None])
     }
-    results = run_replications(
-        simulate,
-        runs,
-        replications=replications,
-        seed=seed,
-        jobs=jobs,
-        executor=executor,
-        cache=cache,
-        progress=False,
-        description="go-live by month",
+    results = runner.run(
+        simulate, runs, replications=replications, seed=seed, description="go-live by month"
     )
     rows = []
     for key, frame in results.groupby("option", sort=False):

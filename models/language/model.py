@@ -24,7 +24,7 @@ pools stay as loaded); counts are scaled to a year of 365 days.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -49,6 +49,7 @@ from models.language.interpreters import LanguagePool, listed_interpreters
 
 __all__ = [
     "DAYS_PER_YEAR",
+    "PART_VOLUMES",
     "STREAMS",
     "LanguageRun",
     "LanguageTrace",
@@ -60,6 +61,19 @@ __all__ = [
 
 DAYS_PER_YEAR = 365.0
 """Counts in a window are scaled to a year of this many days."""
+PART_VOLUMES = (
+    "bookings",
+    "staff_bookings",
+    "callout_bookings",
+    "register_bookings",
+    "session_hours",
+    "paid_hours",
+    "cancelled",
+    "missed",
+)
+"""What the model counts of each part a year (metrics ``<part>_<volume>_per_year``): its
+bookings, those taken by staff, the call-out list and the register, the hours interpreted and
+paid, the requests cancelled and those not met within their deadline (``missed``)."""
 HOURS_PER_MONTH = DAYS_PER_YEAR * HOURS_PER_DAY / 12.0
 
 STREAMS: dict[str, str] = {
@@ -191,6 +205,35 @@ def _face_to_face(s: _State) -> _KindTally:
     return total
 
 
+_SHARES = {
+    "fulfilled_share": "fulfilled",
+    "within_deadline_share": "within",
+    "fell_back_share": "fell_back",
+    "failed_share": "failed",
+}
+"""Shares of a tally's requests: the metric's suffix and the count of the tally it takes."""
+
+
+def _shares(
+    prefix: str, tally: Callable[[_State], _KindTally], names: Iterable[str]
+) -> list[Metric[_State]]:
+    """Metrics ``<prefix><name>`` for each of ``names`` (keys of :data:`_SHARES`): that count
+    of the tally, as a share of its requests."""
+
+    def share_of(count: str) -> Callable[[_State], float]:
+        return lambda s: _share(getattr(tally(s), count), tally(s).requests)
+
+    return [Metric(prefix + name, share_of(_SHARES[name])) for name in names]
+
+
+def _kind(kind: str) -> Callable[[_State], _KindTally]:
+    return lambda s: s.kinds[kind]
+
+
+def _group(group: str) -> Callable[[_State], _KindTally]:
+    return lambda s: s.groups[group]
+
+
 def metrics(config: LanguageConfig) -> list[Metric[_State]]:
     """Every metric of the model, declared once (names: :func:`metric_names`).
 
@@ -201,52 +244,18 @@ def metrics(config: LanguageConfig) -> list[Metric[_State]]:
     for kind in KINDS:
         out += [
             Metric(f"{kind}_requests_per_year", lambda s, k=kind: s.kinds[k].requests * s.per_year),
-            Metric(
-                f"{kind}_fulfilled_share",
-                lambda s, k=kind: _share(s.kinds[k].fulfilled, s.kinds[k].requests),
-            ),
-            Metric(
-                f"{kind}_within_deadline_share",
-                lambda s, k=kind: _share(s.kinds[k].within, s.kinds[k].requests),
-            ),
+            *_shares(f"{kind}_", _kind(kind), ("fulfilled_share", "within_deadline_share")),
             Metric(
                 f"{kind}_time_to_interpreter_mean_hours",
                 lambda s, k=kind: _share(s.kinds[k].time_to_interpreter, s.kinds[k].fulfilled),
             ),
         ]
     for kind in ATTENDANCE_KINDS:
-        out += [
-            Metric(
-                f"{kind}_fell_back_share",
-                lambda s, k=kind: _share(s.kinds[k].fell_back, s.kinds[k].requests),
-            ),
-            Metric(
-                f"{kind}_failed_share",
-                lambda s, k=kind: _share(s.kinds[k].failed, s.kinds[k].requests),
-            ),
-        ]
+        out += _shares(f"{kind}_", _kind(kind), ("fell_back_share", "failed_share"))
     for group in GROUPS:
-        out += [
-            Metric(
-                f"{group}_fulfilled_share",
-                lambda s, g=group: _share(s.groups[g].fulfilled, s.groups[g].requests),
-            ),
-            Metric(
-                f"{group}_within_deadline_share",
-                lambda s, g=group: _share(s.groups[g].within, s.groups[g].requests),
-            ),
-        ]
+        out += _shares(f"{group}_", _group(group), ("fulfilled_share", "within_deadline_share"))
     for part in PART_GROUPS:
-        for volume in (
-            "bookings",
-            "staff_bookings",
-            "callout_bookings",
-            "register_bookings",
-            "session_hours",
-            "paid_hours",
-            "cancelled",
-            "missed",
-        ):
+        for volume in PART_VOLUMES:
             out.append(
                 Metric(
                     f"{part}_{volume}_per_year",
@@ -266,21 +275,7 @@ def metrics(config: LanguageConfig) -> list[Metric[_State]]:
             ),
         ]
     out += [
-        Metric(
-            "fulfilled_share",
-            lambda s: _share(_face_to_face(s).fulfilled, _face_to_face(s).requests),
-        ),
-        Metric(
-            "within_deadline_share",
-            lambda s: _share(_face_to_face(s).within, _face_to_face(s).requests),
-        ),
-        Metric(
-            "fell_back_share",
-            lambda s: _share(_face_to_face(s).fell_back, _face_to_face(s).requests),
-        ),
-        Metric(
-            "failed_share", lambda s: _share(_face_to_face(s).failed, _face_to_face(s).requests)
-        ),
+        *_shares("", _face_to_face, _SHARES),
         Metric("failed_per_year", lambda s: _face_to_face(s).failed * s.per_year),
         Metric("fell_back_per_year", lambda s: _face_to_face(s).fell_back * s.per_year),
         Metric("custody_hours_lost_per_year", lambda s: s.custody_hours_lost * s.per_year),

@@ -25,15 +25,18 @@ Times are hours unless the name says days; money is pounds at base-year prices.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
 from models.costing import (
     AssetSpec,
     ClientFunctionSpec,
+    ContractedPart,
     ContractSpec,
     Growth,
+    InHousePart,
     Money,
     OptionBase,
     StaffSpec,
@@ -87,6 +90,14 @@ class _Model(BaseModel):
 Priority = Literal["urgent", "routine"]
 PRIORITIES: tuple[str, ...] = ("urgent", "routine")
 """Priorities in dispatch order (urgent jobs are served first; FIFO within a priority)."""
+
+
+def _check_every_priority(key: str, given: Mapping[str, Any], what: str) -> None:
+    """Refuse ``given`` (a figure by priority, under ``key``) unless it has a ``what`` for
+    every priority."""
+    missing = set(PRIORITIES) - set(given)
+    if missing:
+        raise ValueError(f"{key} needs a {what} for {sorted(missing)}")
 
 
 # --------------------------------------------------------------------------- demand
@@ -237,9 +248,7 @@ class ContractorRecoveryCosts(_Model):
 
     @model_validator(mode="after")
     def _every_priority(self) -> ContractorRecoveryCosts:
-        missing = set(PRIORITIES) - set(self.price_per_job)
-        if missing:
-            raise ValueError(f"price_per_job needs a price for {sorted(missing)}")
+        _check_every_priority("price_per_job", self.price_per_job, "price")
         return self
 
 
@@ -317,11 +326,8 @@ class _RecoveryBase(_Model):
     """Trucks on duty per sector."""
 
 
-class InHouseRecovery(_RecoveryBase):
+class InHouseRecovery(InHousePart[InHouseRecoveryCosts], _RecoveryBase):
     """Own trucks and crews on a roster per sector."""
-
-    provider: Literal["in_house"]
-    costs: InHouseRecoveryCosts
 
 
 class ContractorRecovery(_RecoveryBase):
@@ -338,9 +344,7 @@ class ContractorRecovery(_RecoveryBase):
 
     @model_validator(mode="after")
     def _every_priority(self) -> ContractorRecovery:
-        missing = set(PRIORITIES) - set(self.contract_targets_hours)
-        if missing:
-            raise ValueError(f"contract_targets_hours needs a target for {sorted(missing)}")
+        _check_every_priority("contract_targets_hours", self.contract_targets_hours, "target")
         return self
 
 
@@ -357,21 +361,12 @@ class _StorageBase(_Model):
     """Multiplies the sectors' tow and return times (e.g. a site further out)."""
 
 
-class InHouseStorage(_StorageBase):
+class InHouseStorage(InHousePart[InHouseStorageCosts], _StorageBase):
     """Pounds run by the force."""
 
-    provider: Literal["in_house"]
-    costs: InHouseStorageCosts
 
-
-class ContractorStorage(_StorageBase):
+class ContractorStorage(ContractedPart[ContractorStorageCosts], _StorageBase):
     """Pounds run by a contractor, paid per vehicle-day."""
-
-    provider: Literal["contractor"]
-    costs: ContractorStorageCosts
-    contract: ContractSpec | None = None
-    """The contract's lifecycle (term, extensions, when it was let, re-let costs); ``None``: no
-    re-let is priced."""
 
 
 class _ExaminationBase(_Model):
@@ -379,21 +374,12 @@ class _ExaminationBase(_Model):
     bays: Annotated[int, Field(ge=1, le=10_000)]
 
 
-class InHouseExamination(_ExaminationBase):
+class InHouseExamination(InHousePart[InHouseExaminationCosts], _ExaminationBase):
     """Forensic vehicle examiners employed by the force."""
 
-    provider: Literal["in_house"]
-    costs: InHouseExaminationCosts
 
-
-class ContractorExamination(_ExaminationBase):
+class ContractorExamination(ContractedPart[ContractorExaminationCosts], _ExaminationBase):
     """Forensic vehicle examination bought per examination."""
-
-    provider: Literal["contractor"]
-    costs: ContractorExaminationCosts
-    contract: ContractSpec | None = None
-    """The contract's lifecycle (term, extensions, when it was let, re-let costs); ``None``: no
-    re-let is priced."""
 
 
 RecoveryProvider = Annotated[InHouseRecovery | ContractorRecovery, Field(discriminator="provider")]
@@ -410,9 +396,7 @@ class OptionSpec(OptionBase):
     storage: StorageProvider
     examination: ExaminationProvider
 
-    def parts(self) -> dict[str, Any]:
-        """The parts of the option by name, each with its provider."""
-        return {"recovery": self.recovery, "storage": self.storage, "examination": self.examination}
+    part_names: ClassVar[tuple[str, ...]] = ("recovery", "storage", "examination")
 
 
 # --------------------------------------------------------------------------- the section

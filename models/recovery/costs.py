@@ -23,11 +23,8 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-import numpy as np
-
 from models import costing
 from models.appraisal import (
-    Category,
     CostElement,
     CostLine,
     Provider,
@@ -40,8 +37,11 @@ from models.costing import AssetSpec, roster_hours_per_year
 from models.kit.roster import RosterSpec
 from models.recovery.config import (
     ContractorExamination,
+    ContractorExaminationCosts,
     ContractorRecovery,
+    ContractorRecoveryCosts,
     ContractorStorage,
+    ContractorStorageCosts,
     InHouseExamination,
     InHouseRecovery,
     InHouseStorage,
@@ -138,6 +138,33 @@ def _asset_pair(
 # --------------------------------------------------------------------------- cost lines
 
 
+def _contract_lines(
+    option: str,
+    part: str,
+    terms: ContractorRecoveryCosts | ContractorStorageCosts | ContractorExaminationCosts,
+    volumes: costing.Volumes,
+    n: int,
+    prices: Mapping[str, tuple[float, str]],
+    *,
+    credits: tuple[float, str, float | None] | None = None,
+    note: str = "",
+) -> list[CostLine]:
+    """The charges and credits of a contract of ``part``, as every recovery contract sets
+    them: its standing charge plus its ``prices`` per simulated volume, indexed by its real
+    growth, less ``credits`` where it earns them (:func:`models.costing.contract_cost_lines`)."""
+    return costing.contract_cost_lines(
+        option,
+        f"{part} contract",
+        volumes,
+        n,
+        fixed_fee=terms.standing_charge_per_year,
+        prices=prices,
+        growth=terms.real_growth,
+        credits=credits,
+        note=note,
+    )
+
+
 def _recovery_lines(
     config: RecoveryConfig,
     option: str,
@@ -171,18 +198,18 @@ def _recovery_lines(
             ),
         ]
     terms = recovery.costs
-    return costing.contract_cost_lines(
+    prices = {
+        "urgent": (terms.price_per_job["urgent"], "jobs_urgent_per_year"),
+        "routine": (terms.price_per_job["routine"], "jobs_routine_per_year"),
+    }
+    return _contract_lines(
         option,
-        "recovery contract",
+        "recovery",
+        terms,
         volumes,
         n,
-        fixed_fee=terms.standing_charge_per_year,
-        prices={
-            "urgent": (terms.price_per_job["urgent"], "jobs_urgent_per_year"),
-            "routine": (terms.price_per_job["routine"], "jobs_routine_per_year"),
-        },
+        prices,
         credits=(terms.credit_per_breach, "service_credits_per_year", terms.credit_cap),
-        growth=terms.real_growth,
         note="standing charge + price per job; credits per simulated breach",
     )
 
@@ -246,23 +273,16 @@ def _storage_lines(
     if isinstance(storage, InHouseStorage):
         return _in_house_storage_lines(config, option, storage, volumes, n)
     terms = storage.costs
-    return costing.contract_cost_lines(
-        option,
-        "storage contract",
-        volumes,
-        n,
-        fixed_fee=terms.standing_charge_per_year,
-        prices={
-            "vehicle_days": (terms.price_per_vehicle_day, "vehicle_days_per_year"),
-            "overflow_vehicle_days": (
-                terms.overflow_price_per_vehicle_day,
-                "overflow_vehicle_days_per_year",
-            ),
-            "disposals": (terms.price_per_disposal, "disposed_per_year"),
-        },
-        growth=terms.real_growth,
-        note="standing charge + prices per vehicle-day and disposal",
-    )
+    prices = {
+        "vehicle_days": (terms.price_per_vehicle_day, "vehicle_days_per_year"),
+        "overflow_vehicle_days": (
+            terms.overflow_price_per_vehicle_day,
+            "overflow_vehicle_days_per_year",
+        ),
+        "disposals": (terms.price_per_disposal, "disposed_per_year"),
+    }
+    note = "standing charge + prices per vehicle-day and disposal"
+    return _contract_lines(option, "storage", terms, volumes, n, prices, note=note)
 
 
 def _examination_lines(
@@ -307,15 +327,8 @@ def _examination_lines(
             *bays,
         ]
     terms = examination.costs
-    return costing.contract_cost_lines(
-        option,
-        "examination contract",
-        volumes,
-        n,
-        fixed_fee=terms.standing_charge_per_year,
-        prices={"exams": (terms.price_per_exam, "exams_per_year")},
-        growth=terms.real_growth,
-    )
+    prices = {"exams": (terms.price_per_exam, "exams_per_year")}
+    return _contract_lines(option, "examination", terms, volumes, n, prices)
 
 
 def _income_lines(
@@ -382,27 +395,6 @@ def cost_lines(
 # --------------------------------------------------------------------------- should-cost
 
 
-def _year_one(volumes: costing.Volumes) -> dict[str, float]:
-    """Each volume in operating year 1 (a per-year sequence's second figure, or the figure)."""
-    out = {}
-    for metric, value in volumes.items():
-        array = np.asarray(value, dtype=float)
-        out[metric] = float(array) if array.ndim == 0 else float(array[1])
-    return out
-
-
-def _in_house_terms(config: RecoveryConfig, part: str) -> Any | None:
-    """The in-house version of ``part`` whose terms a contractor's cost is built on:
-    business as usual's if it keeps the part in-house, else that of the first option that does
-    (by provider, never by an option's name). ``None``: no option keeps it in-house."""
-    first = config.business_as_usual
-    for name in (first, *(o for o in config.options if o != first)):
-        candidate = config.options[name].parts()[part]
-        if candidate.provider == "in_house":
-            return candidate
-    return None
-
-
 def _recovery_elements(
     contract: ContractorRecovery,
     terms: InHouseRecovery,
@@ -427,11 +419,12 @@ def _recovery_elements(
             f"{hours:,.0f} truck-hours a year on the operators' rosters, {share:.0%} for the "
             f"force: {fte * share:.1f} FTE on in-house pay (TUPE terms)",
         ),
-        CostElement(
+        costing.capital_element(
             "recovery trucks",
-            costing.capital_charge(trucks, costs.trucks, settings),
-            f"{trucks:.1f} trucks (the force's share of the peak plus spares) at an annual "
-            f"capital charge over {costs.trucks.life_years} years",
+            trucks,
+            costs.trucks,
+            settings,
+            f"{trucks:.1f} trucks (the force's share of the peak plus spares)",
         ),
         CostElement(
             "running costs",
@@ -492,11 +485,8 @@ def _storage_elements(
     if costs.equipment is not None and costs.equipment_per_site > 0:
         units = costs.equipment_per_site * sites
         elements.append(
-            CostElement(
-                "handling plant",
-                costing.capital_charge(units, costs.equipment, settings),
-                f"{units:g} units at an annual capital charge over "
-                f"{costs.equipment.life_years} years",
+            costing.capital_element(
+                "handling plant", units, costs.equipment, settings, f"{units:g} units"
             )
         )
     return elements
@@ -529,11 +519,12 @@ def _examination_elements(
     ]
     if costs.bay_equipment is not None:
         elements.append(
-            CostElement(
+            costing.capital_element(
                 "examination bays",
-                costing.capital_charge(contract.bays, costs.bay_equipment, settings),
-                f"{contract.bays} bays' fit-out at an annual capital charge over "
-                f"{costs.bay_equipment.life_years} years",
+                contract.bays,
+                costs.bay_equipment,
+                settings,
+                f"{contract.bays} bays' fit-out",
             )
         )
     return elements
@@ -552,8 +543,7 @@ def _contract_price(
 ) -> float:
     """The contract's charges in year 1 at ``volumes`` (its terms, as the cost lines)."""
     provided = config.options[option].parts()[part]
-    lines = _PART_LINES[part](config, option, provided, volumes, 1)
-    return math.fsum(line.values[1] for line in lines if line.category is Category.CONTRACT)
+    return costing.year_one_charges(_PART_LINES[part](config, option, provided, volumes, 1))
 
 
 def should_cost(
@@ -570,10 +560,10 @@ def should_cost(
     ``contract`` spread over its length, overhead and margin are added
     (:func:`models.appraisal.should_cost`). A part no option keeps in-house has no terms to
     build on and is not assessed."""
-    year_one = _year_one(volumes)
+    year_one = costing.year_one_volumes(volumes)
     out = []
     for part, provided in config.options[option].parts().items():
-        terms = _in_house_terms(config, part)
+        terms = costing.in_house_reference(config, part)
         if provided.provider != "contractor" or terms is None:
             continue
         out.append(

@@ -26,7 +26,6 @@ Statistics are streamed (:class:`~models.kit.statistics.Tally`,
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
@@ -35,18 +34,21 @@ from typing import Any, ClassVar
 import numpy as np
 import simpy
 
-from models.kit.arrivals import arrivals, poisson_arrival_times, start_background_jobs
+from models.kit.arrivals import arrivals, poisson_arrival_times
 from models.kit.distributions import Empirical, Uniform
 from models.kit.observation import Metric, observe
 from models.kit.observation import metric_names as _metric_names
+from models.kit.other_work import OtherWork
 from models.kit.roster import RosteredResource
 from models.kit.runs import ServiceRun
 from models.kit.statistics import Tally, TimeWeighted
 from models.kit.streams import Streams
+from models.kit.window import Window, WindowedModel
 from models.recovery.config import (
     PRIORITIES,
     ContractorRecovery,
     OptionSpec,
+    OtherClientsSpec,
     RecoveryConfig,
     build_roster,
 )
@@ -165,7 +167,6 @@ class _Counters:
     paid_removals: float = 0.0
     paid_storage_days: float = 0.0
     paid_disposals: float = 0.0
-    other_client_jobs: int = 0
 
 
 @dataclass(frozen=True)
@@ -199,14 +200,12 @@ class RecoveryTrace:
 # --------------------------------------------------------------------------- the model
 
 
-class _Model:
+class _Model(WindowedModel[RecoveryRun]):
     """The SimPy model of one option for one replication."""
 
     def __init__(self, run: RecoveryRun, streams: Streams, *, keep_trace: bool = False) -> None:
-        self.run = run
-        self.env = env = simpy.Environment()
-        self.warmup = run.warmup_hours
-        self.end = run.warmup_hours + run.window_hours
+        super().__init__(run)
+        env = self.env
         config = run.config
         option = run.spec
         demand = config.demand
@@ -264,10 +263,11 @@ class _Model:
             for s in self.sector_names
         ]
         self.contract_targets: list[float] | None = None
+        self.other_clients = OtherWork(env, warmup=self.warmup, until=self.end)
         if isinstance(recovery, ContractorRecovery):
             self.contract_targets = [recovery.contract_targets_hours[p] for p in PRIORITIES]
             if recovery.other_clients is not None and recovery.other_clients.busy_share > 0:
-                self._start_other_clients(recovery, streams)
+                self._start_other_clients(recovery.other_clients, streams)
 
         # --- pound sites ---
         storage = option.storage
@@ -382,32 +382,21 @@ class _Model:
 
     # --- other clients of a contractor -----------------------------------------------------
 
-    def _start_other_clients(self, recovery: ContractorRecovery, streams: Streams) -> None:
-        others = recovery.other_clients
-        assert others is not None
+    def _start_other_clients(self, others: OtherClientsSpec, streams: Streams) -> None:
+        """The contractor's work for other clients, on each sector's trucks."""
         rank = _QUEUE_RANK[others.priority]
         for s, name in enumerate(self.sector_names):
             trucks = self.trucks[s]
             if trucks is None:
                 continue
-            start_background_jobs(
-                self.env,
-                busy_share=others.busy_share,
-                capacity=trucks.roster.mean_capacity,
-                job_time=others.job_time,
-                streams=streams,
+            self.other_clients.start(
+                trucks,
+                rank,
+                others,
+                streams,
                 time_stream=f"recovery.contractor_background_time.{name}",
                 arrival_stream=f"recovery.contractor_background.{name}",
-                starter=functools.partial(_other_client_starter, self, trucks, rank),
-                until=self.end,
             )
-
-    def _other_client_job(
-        self, trucks: RosteredResource, rank: int, duration: float
-    ) -> Generator[simpy.Event, Any, None]:
-        with trucks.request(rank) as req:
-            yield req
-            yield self.env.timeout(duration)
 
     # --- pound ----------------------------------------------------------------------------
 
@@ -556,18 +545,15 @@ class _Model:
         observation in the window (e.g. attendance with zero demand) is left out rather than
         reported as NaN, which run_replications refuses."""
         window_days = (self.end - self.warmup) / HOURS_PER_DAY
-        window = _Window(self, self.counts, self.end, DAYS_PER_YEAR / window_days)
+        window = _Window(self, self.end, DAYS_PER_YEAR / window_days, self.counts)
         return observe(_metrics(self.run.config, self.run.option), window, drop_nan=True)
 
 
 @dataclass(frozen=True)
-class _Window:
+class _Window(Window[_Model]):
     """What the metrics are read from at the end of the run."""
 
-    model: _Model
     c: _Counters
-    end: float
-    per_year: float
 
 
 def _truck_utilisation(w: _Window) -> float:
@@ -634,7 +620,7 @@ def _metrics(config: RecoveryConfig, option: str) -> list[Metric[_Window]]:
             ),
         ),
         Metric("truck_utilisation", _truck_utilisation),
-        Metric("other_client_jobs_per_year", _per_year("other_client_jobs")),
+        Metric("other_client_jobs_per_year", lambda w: w.model.other_clients.jobs * w.per_year),
         Metric("pound_occupancy_mean", lambda w: w.model.total_stats.mean(w.end)),
         Metric("pound_occupancy_peak", lambda w: w.model.total_stats.max),
         *(m for i, name in enumerate(sites) for m in _site_metrics(i, name)),
@@ -659,19 +645,6 @@ def _metrics(config: RecoveryConfig, option: str) -> list[Metric[_Window]]:
         Metric("paid_disposals_per_year", _per_year("paid_disposals")),
         Metric("income_per_year", _income),
     ]
-
-
-def _other_client_starter(
-    model: _Model, trucks: RosteredResource, rank: int, job_time: Callable[[], float]
-) -> Callable[[float], None]:
-    """``on_arrival`` for a sector's other-client jobs (duration drawn at arrival)."""
-
-    def start(now: float) -> None:
-        if now >= model.warmup:
-            model.counts.other_client_jobs += 1
-        model.env.process(model._other_client_job(trucks, rank, job_time()))
-
-    return start
 
 
 def _index_sampler(shares: list[float]) -> Callable[[np.random.Generator], Callable[[], float]]:

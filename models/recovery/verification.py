@@ -20,16 +20,13 @@ is within the tolerance.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from models.kit.checks import Expected, VerificationCheck, analytic_check
 from models.kit.queueing import erlang_b, mg_infinity, mmc
 from models.recovery.analytic import expected_stay_hours
-from models.recovery.config import RecoveryConfig
+from models.recovery.config import CategorySpec, RecoveryConfig
 from models.recovery.model import RecoveryRun, simulate
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = [
     "CHECKS",
@@ -201,13 +198,19 @@ def erlang_b_run(
 
 
 def _rate(run: RecoveryRun) -> float:
+    """Requests an hour of a verification run."""
     return run.config.demand.annual_vehicles / HOURS_PER_YEAR
+
+
+def _category(run: RecoveryRun) -> CategorySpec:
+    """The one category of a verification run's demand."""
+    return next(iter(run.config.demand.categories.values()))
 
 
 @analytic_check(simulate, erlang_c_run, replications=40, tolerance=0.03)
 def check_erlang_c(run: RecoveryRun) -> Expected:
     """Mean attendance time against Erlang C's mean wait ``Wq`` (M/M/c)."""
-    category = next(iter(run.config.demand.categories.values()))
+    category = _category(run)
     trucks = run.spec.recovery.trucks["all"]
     assert isinstance(trucks, int)
     queue = mmc(_rate(run), 1.0 / category.on_scene_time.mean, trucks)
@@ -226,7 +229,7 @@ def check_erlang_c(run: RecoveryRun) -> Expected:
 @analytic_check(simulate, mg_infinity_run, replications=10, tolerance=0.03)
 def check_mg_infinity(run: RecoveryRun) -> Expected:
     """Mean pound occupancy against M/G/infinity (arrival rate x mean stay)."""
-    category = next(iter(run.config.demand.categories.values()))
+    category = _category(run)
     stay = expected_stay_hours(category)
     model = mg_infinity(_rate(run), stay)
     return Expected(
@@ -243,7 +246,7 @@ def check_mg_infinity(run: RecoveryRun) -> Expected:
 @analytic_check(simulate, erlang_b_run, replications=20, tolerance=0.05)
 def check_erlang_b(run: RecoveryRun) -> Expected:
     """Share of vehicles sent to overflow against Erlang B (M/G/c/c blocking)."""
-    category = next(iter(run.config.demand.categories.values()))
+    category = _category(run)
     site = next(iter(run.spec.storage.sites.values()))
     assert site.capacity is not None
     load = _rate(run) * expected_stay_hours(category)

@@ -28,6 +28,7 @@ order.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import os
@@ -43,6 +44,7 @@ from models.comparison import AppraisalInputs
 from models.kit.parent_death import die_with_parent
 from models.kit.periods import run_key
 from models.kit.replications import run_replications
+from models.scenario.schema import ScenarioBase
 from models.service import Service
 from models.uncertainty.design import Design, cost_design, design_seed, operational_design
 from models.uncertainty.ranges import (
@@ -53,7 +55,7 @@ from models.uncertainty.ranges import (
     resolve,
 )
 
-__all__ = ["Pricing", "Study", "run_study"]
+__all__ = ["CostRows", "Pricing", "Study", "run_study"]
 
 BATCHES_PER_WORKER = 4
 """Cost-layer batches per worker: enough to balance, few enough that scheduling is cheap."""
@@ -64,8 +66,9 @@ Volumes = Mapping[str, Any]
 
 @dataclass(frozen=True)
 class Pricing:
-    """Prices every option from stored volumes under drawn cost inputs (picklable: batches of
-    rows are sent to worker processes or a Dask cluster).
+    """Prices every option from stored volumes under drawn cost inputs (picklable for any
+    registry: batches of rows are sent to worker processes or a Dask cluster, so it holds the
+    scenario's own settings but none of its service sections; see :attr:`settings`).
 
     An option's lines are rebuilt only when an input they can read has moved: inputs below
     another option's part of the section (``options.<other>``) cannot change them, unless that
@@ -75,7 +78,9 @@ class Pricing:
     (:meth:`present_values` with a ``memo``); the numbers are those of a full re-pricing."""
 
     service: Service
-    scenario: Any
+    settings: ScenarioBase
+    """The scenario without its service sections (:func:`_without_sections`): what the draws
+    of appraisal inputs are applied to."""
     inputs: tuple[UncertainInput, ...]
     """The cost inputs, one per column of a row."""
     options: tuple[str, ...]
@@ -90,7 +95,7 @@ class Pricing:
         base = AppraisalInputs.from_scenario(scenario)
         return cls(
             service,
-            scenario,
+            _without_sections(scenario),
             tuple(inputs),
             tuple(config.options),
             base.period_years,
@@ -188,10 +193,22 @@ class Pricing:
         updates: dict[tuple[str, ...], Any] = {}
         for j, value in zip(self._appraisal_columns, appraisal, strict=True):
             updates.update({key[1:]: x for key, x in self.inputs[j].values_at(value).items()})
-        settings = replaced(self.scenario.appraisal, updates)
-        return AppraisalInputs.from_scenario(
-            self.scenario.model_copy(update={"appraisal": settings})
-        )
+        drawn = replaced(self.settings.appraisal, updates)
+        return AppraisalInputs.from_scenario(self.settings.model_copy(update={"appraisal": drawn}))
+
+
+def _without_sections(scenario: ScenarioBase) -> ScenarioBase:
+    """The scenario's own settings (seed, run, appraisal, uncertainty, portfolio), its service
+    sections left out, as a plain :class:`ScenarioBase`. Its class pickles by name; a scenario's
+    own class need not: :func:`models.scenario.schema.scenario_model` builds one at run time
+    for each registry, and a worker cannot import the class of an extended registry (tests add
+    an example service). Not validated again: the values are those of the validated scenario
+    (and the validators, which read the sections, would refuse a scenario without them)."""
+    common = ScenarioBase.model_fields
+    return ScenarioBase.model_construct(
+        scenario.model_fields_set & set(common),
+        **{name: getattr(scenario, name) for name in common},
+    )
 
 
 def _reads(key: tuple[str, ...], option: str, baseline: str) -> bool:
@@ -325,16 +342,8 @@ def run_study(
     pairs = _pairs(
         len(cost.unit), cost.block, len(configs) * reps, design_seed(seed, service.name, "pair")
     )
-    pv = _price(
-        pricing,
-        configs,
-        volumes,
-        cost.values,
-        pairs // reps,
-        block=cost.block,
-        jobs=jobs,
-        executor=executor,
-    )
+    rows = CostRows(pricing, configs, volumes, cost.values, pairs // reps, cost.block)
+    pv = rows.priced(jobs=jobs, executor=executor)
     pv += noise[pairs % reps]
     metric_names = [m.name for m in service.key_metrics]
     year = run_key("", performance_year)
@@ -450,61 +459,70 @@ def _pairs(rows: int, block: int, simulated: int, seed: int) -> np.ndarray:
     return np.repeat(per_block, block)[:rows]
 
 
-def _price(
-    pricing: Pricing,
-    configs: Sequence[Any],
-    volumes: Sequence[Mapping[str, Volumes]],
-    rows: np.ndarray,
-    points: np.ndarray,
-    *,
-    block: int = 1,
-    jobs: int | None,
-    executor: Executor | None,
-) -> np.ndarray:
-    """Present values of every row on the volumes of its point, in batches of whole Saltelli
-    blocks (``block`` rows) on the executor (or a process pool), put back in row order."""
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    blocks = math.ceil(len(rows) / block)
-    size = block * max(1, math.ceil(blocks / (workers * BATCHES_PER_WORKER)))
-    starts = range(0, len(rows), size)
-    batches = [
-        (pricing, configs, volumes, rows[s : s + size], points[s : s + size], block) for s in starts
-    ]
-    if executor is None and workers > 1 and len(batches) > 1:
-        with ProcessPoolExecutor(
-            max_workers=min(workers, len(batches)),
-            initializer=die_with_parent,
-            initargs=(os.getpid(),),
-        ) as pool:
-            return _gather(pool, batches)
-    if executor is not None:
-        return _gather(executor, batches)
-    return np.concatenate([_price_batch(*batch) for batch in batches])
+@dataclass(frozen=True)
+class CostRows:
+    """Rows of the cost design to price, each on the section and stored volumes of its
+    operational point, in whole Saltelli blocks of :attr:`block` rows: what a worker is sent
+    (the pricing, the sections and the volumes, never the scenario)."""
+
+    pricing: Pricing
+    configs: Sequence[Any]
+    """The section at each operational point."""
+    volumes: Sequence[Mapping[str, Volumes]]
+    """The stored volumes at each point, by option."""
+    values: np.ndarray
+    """``(rows, inputs)`` the cost inputs of each row."""
+    points: np.ndarray
+    """``(rows,)`` the point each row is priced on."""
+    block: int = 1
+
+    def batches(self, size: int) -> list[CostRows]:
+        """The rows in consecutive batches of ``size`` (whole blocks when it is a multiple of
+        :attr:`block`)."""
+        return [
+            dataclasses.replace(
+                self, values=self.values[s : s + size], points=self.points[s : s + size]
+            )
+            for s in range(0, len(self.values), size)
+        ]
+
+    def present_values(self) -> np.ndarray:
+        """``(rows, options)`` present values, priced in this process (a worker's task), each
+        block with its own memo."""
+        out = np.empty((len(self.values), len(self.pricing.options)))
+        memo: dict[Any, Any] = {}
+        for i, (row, point) in enumerate(zip(self.values, self.points, strict=True)):
+            if i % self.block == 0:  # a new block: its own point, its own memo
+                memo = {}
+            p = int(point)
+            out[i] = self.pricing.present_values(self.configs[p], row, self.volumes[p], memo)
+        return out
+
+    def priced(self, *, jobs: int | None, executor: Executor | None) -> np.ndarray:
+        """:meth:`present_values` in batches of whole blocks on ``executor``, or on a process
+        pool of ``jobs`` workers (every core when ``None``; one: in this process), put back in
+        row order."""
+        workers = jobs if jobs is not None else (os.cpu_count() or 1)
+        blocks = math.ceil(len(self.values) / self.block)
+        per_batch = max(1, math.ceil(blocks / (workers * BATCHES_PER_WORKER)))
+        batches = self.batches(self.block * per_batch)
+        if executor is None and workers > 1 and len(batches) > 1:
+            with ProcessPoolExecutor(
+                max_workers=min(workers, len(batches)),
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
+            ) as pool:
+                return _gather(pool, batches)
+        if executor is not None:
+            return _gather(executor, batches)
+        return np.concatenate([batch.present_values() for batch in batches])
 
 
-def _gather(executor: Executor, batches: list[tuple[Any, ...]]) -> np.ndarray:
-    futures = [executor.submit(_price_batch, *batch) for batch in batches]
+def _gather(executor: Executor, batches: list[CostRows]) -> np.ndarray:
+    futures = [executor.submit(CostRows.present_values, batch) for batch in batches]
     try:
         return np.concatenate([future.result() for future in futures])
     except BaseException:
         for future in futures:
             future.cancel()
         raise
-
-
-def _price_batch(
-    pricing: Pricing,
-    configs: Sequence[Any],
-    volumes: Sequence[Mapping[str, Volumes]],
-    rows: np.ndarray,
-    points: np.ndarray,
-    block: int = 1,
-) -> np.ndarray:
-    """Present values of a batch of whole blocks of rows (executed in a worker)."""
-    out = np.empty((len(rows), len(pricing.options)))
-    memo: dict[Any, Any] = {}
-    for i, (row, point) in enumerate(zip(rows, points, strict=True)):
-        if i % block == 0:  # a new block: its own point, its own memo
-            memo = {}
-        out[i] = pricing.present_values(configs[int(point)], row, volumes[int(point)], memo)
-    return out

@@ -1,7 +1,8 @@
-"""Cost lines and optimism-bias rules the appraisal tests build again and again."""
+"""Cost lines, optimism-bias rules and options the appraisal tests build again and again."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from models.appraisal import (
@@ -14,6 +15,7 @@ from models.appraisal import (
     contract_lines,
     present_value,
 )
+from models.costing import as_provider
 
 PERIOD = 10
 """Operating years of the test appraisals."""
@@ -56,5 +58,26 @@ def outsourcing_bias(
         )
     ]
     if capital:
-        groups.append(UpliftGroup("capital", "standard_buildings", frozenset({Category.CAPITAL})))
+        groups.append(capital_group())
     return OptimismBias(tuple(groups))
+
+
+def capital_group(*factors: ContributoryFactor) -> UpliftGroup:
+    """The standard-buildings bound (24 %) on capital, mitigated by ``factors`` (none: the
+    whole bound)."""
+    return UpliftGroup(
+        "capital", "standard_buildings", frozenset({Category.CAPITAL}), factors=factors
+    )
+
+
+def one_part_option(provider: str, **part: Any) -> SimpleNamespace:
+    """An option whose one part, ``recovery``, is provided ``in_house`` or by a ``contractor``
+    (what :func:`models.costing.option_lines` reads of an option); the part holds ``part``
+    too (its ``contract``, say)."""
+    recovery = SimpleNamespace(provider=provider, **part)
+    return SimpleNamespace(
+        client_function=None,
+        transition={},
+        parts=lambda: {"recovery": recovery},
+        part_providers=lambda: {"recovery": as_provider(provider)},
+    )

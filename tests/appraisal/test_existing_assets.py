@@ -16,8 +16,8 @@ from models.appraisal import (
     disposal_line,
     present_value,
 )
-from models.costing import AssetSpec, HeldAssets, as_provider, asset_cost_lines, option_lines
-from tests.appraisal.lines import PERIOD, outsourcing_bias
+from models.costing import AssetSpec, HeldAssets, asset_cost_lines, option_lines
+from tests.appraisal.lines import PERIOD, one_part_option, outsourcing_bias
 
 TRUCK = 70_000.0
 LIFE = 7
@@ -114,18 +114,6 @@ def test_a_disposal_is_a_receipt_in_year_1_and_never_uplifted() -> None:
 # --------------------------------------------------------------------------- from a section
 
 
-def _option(provider: str) -> SimpleNamespace:
-    """An option whose one part, ``recovery``, is provided ``in_house`` or by a
-    ``contractor`` (what :func:`models.costing.option_lines` reads of an option)."""
-    part = SimpleNamespace(provider=provider)
-    return SimpleNamespace(
-        client_function=None,
-        transition={},
-        parts=lambda: {"recovery": part},
-        part_providers=lambda: {"recovery": as_provider(provider)},
-    )
-
-
 def _section() -> SimpleNamespace:
     """A section with 10 trucks held for ``recovery`` (4 years left, 8k each if sold), one
     option keeping them in house and one contracting recovery out."""
@@ -133,7 +121,7 @@ def _section() -> SimpleNamespace:
         part="recovery", units=10, remaining_life_years=4, disposal_value_per_unit=8_000
     )
     return SimpleNamespace(
-        options={"today": _option("in_house"), "contracted": _option("contractor")},
+        options={"today": one_part_option("in_house"), "contracted": one_part_option("contractor")},
         existing_assets={"trucks": trucks},
         risks={},
         business_as_usual="today",

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import pytest
 
 from models.appraisal import Category, ContractLifecycle, Provider, lifecycle_lines
-from models.costing import ContractSpec, as_provider, option_lines
-from tests.appraisal.lines import PERIOD, outsourcing_bias
+from models.costing import ContractSpec, option_lines
+from tests.appraisal.lines import PERIOD, one_part_option, outsourcing_bias
 
 THREE_PLUS_TWO = ContractLifecycle(
     term_years=3,
@@ -85,16 +85,9 @@ def test_bad_lifecycles_are_refused() -> None:
 
 
 def _option(provider: str) -> SimpleNamespace:
-    part = SimpleNamespace(
-        provider=provider,
-        contract=ContractSpec(term_years=3, extension_years=2, procurement_cost=100_000),
-    )
-    return SimpleNamespace(
-        client_function=None,
-        transition={},
-        parts=lambda: {"recovery": part},
-        part_providers=lambda: {"recovery": as_provider(provider)},
-    )
+    """An option whose part ``recovery`` is let for 3 + 2 years if contracted."""
+    contract = ContractSpec(term_years=3, extension_years=2, procurement_cost=100_000)
+    return one_part_option(provider, contract=contract)
 
 
 def test_only_a_contracted_part_is_re_let() -> None:

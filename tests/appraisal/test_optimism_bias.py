@@ -30,6 +30,7 @@ from tests.appraisal.lines import (
     PERIOD,
     SERVICE_COSTS,
     annuity,
+    capital_group,
     outsourced_contract,
     outsourcing_bias,
 )
@@ -71,25 +72,15 @@ def test_uplift_is_the_bound_less_share_times_mitigation() -> None:
 
 def test_uplift_never_falls_below_the_lower_bound() -> None:
     # standard buildings 24 %, lower bound 2 %: 24 x (1 - 0.95) = 1.2 %, floored at 2 %
-    group = UpliftGroup(
-        "capital",
-        "standard_buildings",
-        frozenset({Category.CAPITAL}),
-        factors=(ContributoryFactor("all_factors", 1.0, 0.95),),
-    )
+    group = capital_group(ContributoryFactor("all_factors", 1.0, 0.95))
     assert group.percent == pytest.approx(2.0)
     # a factor left out of the shares is unmitigated: 24 x (1 - 0.5 x 0.5) = 18 %
-    half = UpliftGroup(
-        "capital",
-        "standard_buildings",
-        frozenset({Category.CAPITAL}),
-        factors=(ContributoryFactor("design", 0.5, 0.5),),
-    )
+    half = capital_group(ContributoryFactor("design", 0.5, 0.5))
     assert half.percent == pytest.approx(18.0)
 
 
 def test_derivation_table_has_one_row_per_factor() -> None:
-    capital = UpliftGroup("capital", "standard_buildings", frozenset({Category.CAPITAL}))
+    capital = capital_group()
     table = OptimismBias((_two_factor_group(), capital)).derivation()
     assert list(table.columns) == [
         "group",

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from models.comparison import OptionComparison, compare_service
+from models.kit.replications import Replicator
 from models.registry import SERVICES as REGISTRY
 from models.registry import Registry
 from models.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
@@ -27,7 +28,11 @@ Figures = dict[str, dict[str, float]]
 def compare(service: str, scenario: Scenario, registry: Registry = REGISTRY) -> OptionComparison:
     """Every option of ``service`` on ``scenario`` (the same calls its report makes)."""
     return compare_service(
-        registry[service], scenario, replications=REPLICATIONS, seed=scenario.seed, jobs=JOBS
+        registry[service],
+        scenario,
+        replications=REPLICATIONS,
+        seed=scenario.seed,
+        runner=Replicator(jobs=JOBS),
     )
 
 

@@ -16,15 +16,9 @@ from models.catering.config import CateringConfig
 from models.catering.model import CateringRun, metric_names, simulate, trace
 from models.catering.restaurants import restaurant_arrival_times
 from models.kit.streams import Streams
-from tests.support import (
-    crn_half_widths,
-    documented_option_metrics,
-    model_helpers,
-    option_means,
-    per_year_volumes,
-)
+from tests.support import ModelTests, option_means, per_year_volumes
 
-variant, _compare = model_helpers(CateringConfig, simulate, replications=3)
+model = ModelTests(CateringConfig, simulate, metric_names, replications=3)
 
 
 # --------------------------------------------------------------------------- determinism
@@ -33,7 +27,7 @@ variant, _compare = model_helpers(CateringConfig, simulate, replications=3)
 def test_metrics_are_the_documented_ones_and_sensible(
     config: CateringConfig, short: Callable[..., CateringRun]
 ) -> None:
-    for option, metrics in documented_option_metrics(simulate, metric_names, config, short).items():
+    for option, metrics in model.documented(config, short).items():
         for share in (
             "restaurant_lost_share",
             "feeding_on_time_share",
@@ -57,13 +51,12 @@ def test_options_see_the_same_customers_events_and_detainees(
     config: CateringConfig, short: Callable[..., CateringRun]
 ) -> None:
     """Common random numbers: the same demand under every option, however it is served."""
-    results = {o: simulate(short(config, o), Streams(5, 2)) for o in config.options}
-    for metric in (
+    demand = (
         "feeding_meals_per_year",
         "feeding_emergency_requests_per_year",
         "custody_detainees_per_year",
-    ):
-        assert len({r[metric] for r in results.values()}) == 1, metric
+    )
+    results = model.same_under_every_option(config, short, demand)
     for r in results.values():  # covers served + lost = customers arriving, the same for all
         arrived = r["restaurant_covers_per_year"] + r["restaurant_lost_covers_per_year"]
         first = next(iter(results.values()))
@@ -79,8 +72,8 @@ def test_common_random_numbers_narrow_takings_and_lost_share(
     two metrics (the contract test asks it of the interpolation metrics)."""
     runs = {name: short(config, name, feeding_days=7) for name in ("in_house", "outsourced")}
     metrics = ("restaurant_takings_per_year", "restaurant_lost_share")
-    for metric, (paired, unpaired) in crn_half_widths(
-        simulate, runs, "in_house", "outsourced", metrics
+    for metric, (paired, unpaired) in model.crn_half_widths(
+        runs, "in_house", "outsourced", metrics
     ).items():
         assert paired < unpaired, metric
 
@@ -125,8 +118,8 @@ def test_more_servers_never_lengthen_the_queue(
             for shift in roster:
                 if shift["start"] == 11.75:
                     shift["capacity"] -= 1
-    configs = {f"+{k}": variant(mapping, _peak_servers(k)) for k in (0, 1, 2)}
-    results = _compare(configs, "in_house", short, seed=21, feeding_days=1)
+    configs = {f"+{k}": model.variant(mapping, _peak_servers(k)) for k in (0, 1, 2)}
+    results = model.replicate(configs, "in_house", short, seed=21, feeding_days=1)
     for metric in (
         "restaurant_peak_wait_mean_minutes",
         "restaurant_peak_wait_p95_minutes",
@@ -149,8 +142,8 @@ def _patience(queue: int) -> Callable[[dict[str, Any]], None]:
 def test_lost_covers_fall_as_patience_rises(
     mapping: dict[str, Any], short: Callable[..., CateringRun]
 ) -> None:
-    configs = {f"{q} waiting": variant(mapping, _patience(q)) for q in (2, 5, 10, 40)}
-    results = _compare(configs, "outsourced", short, seed=22, feeding_days=1)
+    configs = {f"{q} waiting": model.variant(mapping, _patience(q)) for q in (2, 5, 10, 40)}
+    results = model.replicate(configs, "outsourced", short, seed=22, feeding_days=1)
     lost = option_means(results, "restaurant_lost_covers_per_year")
     assert lost == sorted(lost, reverse=True), lost
     assert lost[0] > 2 * lost[2] > 0
@@ -171,8 +164,12 @@ def _carnival(officers: int) -> Callable[[dict[str, Any]], None]:
 def test_a_larger_event_never_makes_fewer_meals_late(
     mapping: dict[str, Any], short: Callable[..., CateringRun]
 ) -> None:
-    configs = {f"{n} officers": variant(mapping, _carnival(n)) for n in (2000, 4000, 6000, 9000)}
-    results = _compare(configs, "in_house", short, seed=23, window_days=1.0, feeding_days=240)
+    configs = {
+        f"{n} officers": model.variant(mapping, _carnival(n)) for n in (2000, 4000, 6000, 9000)
+    }
+    results = model.replicate(
+        configs, "in_house", short, seed=23, window_days=1.0, feeding_days=240
+    )
     late = option_means(results, "feeding_late_meals_per_year")
     assert late == sorted(late), late
     assert late[-1] > late[0]
@@ -185,8 +182,10 @@ def test_emergency_requests_are_served_before_planned_production(
 ) -> None:
     """A much larger Carnival delays planned meals, but the emergencies' priority keeps their
     response within a small margin."""
-    configs = {f"{n}": variant(mapping, _carnival(n)) for n in (4000, 12000)}
-    results = _compare(configs, "in_house", short, seed=24, window_days=1.0, feeding_days=240)
+    configs = {f"{n}": model.variant(mapping, _carnival(n)) for n in (4000, 12000)}
+    results = model.replicate(
+        configs, "in_house", short, seed=24, window_days=1.0, feeding_days=240
+    )
     planned = option_means(results, "feeding_planned_on_time_share")
     emergency = option_means(results, "feeding_emergency_within_target")
     assert planned[1] < planned[0] - 0.05
@@ -197,7 +196,7 @@ def test_carnival_day_trace_accounts_for_every_meal(mapping: dict[str, Any]) -> 
     def quiet(m: dict[str, Any]) -> None:
         m["operational_feeding"]["unplanned"]["requests_per_year"] = 0
 
-    config = variant(mapping, quiet)
+    config = model.variant(mapping, quiet)
     run = CateringRun(config, "in_house", 1, warmup_days=0, window_days=1, feeding_days=240)
     day = trace(run, Streams(7))
     assert day.feeding_event == "notting_hill_carnival"
@@ -250,7 +249,7 @@ def test_custody_stock_runs_out_when_too_small(
     def small_stock(m: dict[str, Any]) -> None:
         m["options"]["in_house"]["custody"]["stock"]["order_up_to"] = {"large": 20, "small": 10}
 
-    config = variant(mapping, small_stock)
+    config = model.variant(mapping, small_stock)
     metrics = simulate(short(config, "in_house", feeding_days=1, window_days=4.0), Streams(2))
     assert metrics["custody_emergency_meals_per_year"] > 0
     assert metrics["custody_late_meals_per_year"] >= metrics["custody_emergency_meals_per_year"]
@@ -278,7 +277,7 @@ def test_no_diners_detainees_or_feeding_give_zero_volumes(
         for suite in m["custody"]["suite_types"].values():
             suite["detainees_per_day"] = 0
 
-    config = variant(mapping, nothing)
+    config = model.variant(mapping, nothing)
     for option in config.options:
         metrics = simulate(short(config, option), Streams(1))
         volumes = per_year_volumes(metrics)

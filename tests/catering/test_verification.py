@@ -16,18 +16,19 @@ from models.catering.verification import (
     check_mmck,
     counter_run,
 )
+from models.kit.replications import IN_PROCESS, Replicator
 from models.kit.streams import Streams
 from tests.support import assert_passes
 
 
 def test_counter_waits_match_erlang_c() -> None:
     """One counter, two servers at 50 %, exponential service, nobody leaves: mean wait = Wq."""
-    assert_passes(check_erlang_c(jobs=2), within=0.05)
+    assert_passes(check_erlang_c(runner=Replicator(jobs=2)), within=0.05)
 
 
 def test_balking_matches_m_m_c_k() -> None:
     """Customers leave when 3 are waiting at a 2-server counter (K = 5), offered load 2.4."""
-    lost, wait = check_mmck(jobs=2)
+    lost, wait = check_mmck(runner=Replicator(jobs=2))
     assert 0.2 < lost.analytic < 0.3  # a load that really turns customers away
     assert_passes(lost, wait)
 
@@ -80,7 +81,7 @@ def test_three_servers_assumed_for_two_are_detected() -> None:
 
 
 def test_verify_runs_erlang_c_m_m_c_k_and_the_feeding_schedule() -> None:
-    table = SERVICE.verify(replications=3, jobs=1)
+    table = SERVICE.verify(replications=3, runner=IN_PROCESS)
     assert list(table["check"]) == [
         "Erlang C",
         "M/M/c/K lost covers",

@@ -17,7 +17,7 @@ from models.appraisal import Category, appraise, appraise_replications, compare
 from models.kit.checks import VerificationCheck
 from models.kit.output_analysis import Interval
 from models.kit.periods import NET_COST, run_key
-from models.kit.replications import run_replications
+from models.kit.replications import IN_PROCESS, run_replications
 from models.kit.streams import Streams
 from models.registry import SERVICES
 from models.scenario import DEFAULT_SCENARIO, load_scenario
@@ -182,7 +182,7 @@ def test_trace_is_the_same_run_as_simulate(service, config) -> None:
 def test_verify_gives_one_row_per_check_and_the_checks_can_fail(service) -> None:
     """Each row is a check that passes or fails on its own figures, and a wrong analytic value
     (outside the simulated interval) is detected."""
-    table = service.verify(replications=2, jobs=1)
+    table = service.verify(replications=2, runner=IN_PROCESS)
     assert len(table) and table["check"].map(bool).all()
     assert {"analytic", "simulated", "low", "high", "passed"} <= set(table.columns)
     for row in table.itertuples():

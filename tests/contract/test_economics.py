@@ -20,6 +20,7 @@ import yaml
 from models.appraisal import Category, CostLine
 from models.comparison import OptionComparison, compare_service
 from models.kit.periods import run_key
+from models.kit.replications import IN_PROCESS
 from models.registry import SERVICES
 from models.scenario import load_scenario
 from models.section import ServiceSection
@@ -113,7 +114,11 @@ def compared(
             path = tmp_path_factory.mktemp(f"{service.name}-{renaming}") / "scenario.yaml"
             path.write_text(yaml.safe_dump(mapping, sort_keys=False), encoding="utf-8")
             comparison = compare_service(
-                service, load_scenario(path), replications=REPLICATIONS, jobs=1, **service.quick
+                service,
+                load_scenario(path),
+                replications=REPLICATIONS,
+                runner=IN_PROCESS,
+                **service.quick,
             )
             cache[service.name, renaming] = (comparison, names)
         return cache[service.name, renaming]

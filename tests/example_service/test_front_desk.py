@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models.comparison import AppraisalInputs, compare_options
+from models.kit.replications import IN_PROCESS
 from models.registry import SERVICES
 from models.scenario import DEFAULT_SCENARIO, ScenarioError, load_scenario
 from tests.example_service.front_desk import FRONT_DESK, FrontDeskConfig
@@ -23,7 +24,7 @@ def test_the_front_desk_is_registered_explicitly_and_compared() -> None:
         inputs,
         replications=3,
         seed=7,
-        jobs=1,
+        runner=IN_PROCESS,
         baseline=service.business_as_usual(config),
     )
     assert set(result.costs["option"]) == {"in_house", "outsourced"}

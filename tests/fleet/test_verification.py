@@ -11,17 +11,18 @@ from models.fleet.verification import (
     check_machine_repair,
     machine_repair_run,
 )
+from models.kit.replications import IN_PROCESS, Replicator
 from tests.support import assert_passes
 
 
 def test_availability_and_vehicles_off_the_road_match_machine_repair() -> None:
-    checks = check_machine_repair(jobs=2)
+    checks = check_machine_repair(runner=Replicator(jobs=2))
     assert [c.metric for c in checks] == ["availability", "off_road_mean"]
     assert_passes(*checks, within=0.03)
 
 
 def test_with_a_technician_per_vehicle_units_are_independent() -> None:
-    assert_passes(*check_independent_units(jobs=2))
+    assert_passes(*check_independent_units(runner=Replicator(jobs=2)))
 
 
 def test_six_technicians_assumed_for_nine_are_detected() -> None:
@@ -34,5 +35,5 @@ def test_six_technicians_assumed_for_nine_are_detected() -> None:
 
 
 def test_verify_runs_machine_repair_and_independent_units_on_two_metrics_each() -> None:
-    table = SERVICE.verify(replications=2, jobs=1)
+    table = SERVICE.verify(replications=2, runner=IN_PROCESS)
     assert list(table["check"]) == ["Machine repair"] * 2 + ["Independent units"] * 2

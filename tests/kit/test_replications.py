@@ -12,7 +12,15 @@ import pandas as pd
 import pytest
 import simpy
 
-from models.kit.replications import ReplicationError, run_replications
+from models.kit.cache import ResultCache
+from models.kit.engine import open_engine
+from models.kit.replications import (
+    EVERY_CORE,
+    IN_PROCESS,
+    ReplicationError,
+    Replicator,
+    run_replications,
+)
 from models.kit.streams import Streams
 
 OPTIONS = {"outsourced": {"servers": 3}, "in_house": {"servers": 2}}  # deliberately not sorted
@@ -75,6 +83,34 @@ def test_results_identical_for_one_and_two_jobs() -> None:
             queue_model, OPTIONS, replications=6, seed=42, executor=executor, progress=False
         )
     pd.testing.assert_frame_equal(serial, external)
+
+
+def test_a_replicator_runs_what_run_replications_runs_on_its_engine_and_cache(
+    tmp_path: Any,
+) -> None:
+    """``Replicator.run`` is ``run_replications`` with the replicator's jobs, executor and
+    cache: the same frame bit for bit, its runs stored in (then found in) the cache."""
+    plain = run_replications(queue_model, OPTIONS, replications=4, seed=7, jobs=1, progress=False)
+    assert (IN_PROCESS.jobs, EVERY_CORE.jobs) == (1, None)
+    pd.testing.assert_frame_equal(
+        plain, IN_PROCESS.run(queue_model, OPTIONS, replications=4, seed=7)
+    )
+    cache = ResultCache(tmp_path)
+    with open_engine(None, 2) as engine:
+        runner = engine.replicator(cache)
+        assert (runner.jobs, runner.executor, runner.cache) == (2, None, cache)
+        stored = runner.run(queue_model, OPTIONS, replications=4, seed=7)
+    found = Replicator(jobs=1, cache=cache).run(
+        queue_model, OPTIONS, replications=4, seed=7, option_names=["in_house"]
+    )
+    pd.testing.assert_frame_equal(plain, stored)
+    pd.testing.assert_frame_equal(
+        plain[plain["option"] == "in_house"].reset_index(drop=True), found
+    )
+    assert (cache.misses, cache.hits) == (8, 4)
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        external = Replicator(executor=executor).run(queue_model, OPTIONS, replications=4, seed=7)
+    pd.testing.assert_frame_equal(plain, external)
 
 
 def test_tidy_frame_sorted_by_replication_option_order_and_metric() -> None:

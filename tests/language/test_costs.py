@@ -10,6 +10,7 @@ import pytest
 
 from models.appraisal import Category, Provider
 from models.comparison import compare_service
+from models.kit.replications import Replicator
 from models.language import SERVICE
 from models.language.costs import staff_interpreter_fte, volume_metrics
 
@@ -72,7 +73,12 @@ def test_no_line_depends_on_an_options_name(config) -> None:
 
 def test_the_economic_case_of_every_option(scenario) -> None:
     result = compare_service(
-        SERVICE, scenario, replications=2, jobs=2, warmup_days=1.0, window_days=7.0
+        SERVICE,
+        scenario,
+        replications=2,
+        runner=Replicator(jobs=2),
+        warmup_days=1.0,
+        window_days=7.0,
     )
     costs = result.costs.set_index("option")
     assert list(costs.index) == list(SERVICE.section(scenario).options)

@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 
 from models.kit.queueing import erlang_b
+from models.kit.replications import IN_PROCESS, Replicator
 from models.kit.streams import Streams
 from models.language import SERVICE
 from models.language.model import simulate
@@ -19,7 +20,7 @@ from tests.support import assert_passes
 @pytest.fixture(scope="module")
 def checks() -> dict[str, object]:
     """The default checks (25 replications of four weeks), by name."""
-    return {check.name: check for check in check_textbook_queues(jobs=2)}
+    return {check.name: check for check in check_textbook_queues(runner=Replicator(jobs=2))}
 
 
 def test_the_textbook_queues_are_reproduced_within_three_percent(checks) -> None:
@@ -52,7 +53,7 @@ def test_a_wrong_call_length_is_detected(checks) -> None:
 
 def test_the_service_verifies_with_one_row_per_check() -> None:
     """``Service.verify`` runs the declared checks (two short replications here)."""
-    table = SERVICE.verify(replications=2, jobs=1)
+    table = SERVICE.verify(replications=2, runner=IN_PROCESS)
     assert list(table["check"]) == ["Erlang B", "M/G/infinity", "Erlang C"]
 
 

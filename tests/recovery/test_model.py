@@ -22,21 +22,15 @@ from models.recovery.model import (
     simulate,
     trace,
 )
-from tests.support import (
-    crn_half_widths,
-    documented_option_metrics,
-    model_helpers,
-    option_means,
-    per_year_volumes,
-)
+from tests.support import ModelTests, option_means, per_year_volumes
 
-_variant, _replicate = model_helpers(RecoveryConfig, simulate, replications=4)
+model = ModelTests(RecoveryConfig, simulate, metric_names, replications=4)
 
 
 def test_metrics_are_the_documented_ones_and_finite(
     config: RecoveryConfig, short: Callable[..., RecoveryRun]
 ) -> None:
-    for metrics in documented_option_metrics(simulate, metric_names, config, short).values():
+    for metrics in model.documented(config, short).values():
         assert 0 <= metrics["attendance_within_target_urgent"] <= 1
         assert 0 < metrics["truck_utilisation"] < 1
 
@@ -45,9 +39,8 @@ def test_options_see_the_same_vehicles(
     config: RecoveryConfig, short: Callable[..., RecoveryRun]
 ) -> None:
     """Common random numbers: the same requests, categories and owners under every option."""
-    results = {o: simulate(short(config, o), Streams(5, 2)) for o in config.options}
-    for metric in ("requests_per_year", "jobs_urgent_per_year", "jobs_routine_per_year"):
-        assert len({r[metric] for r in results.values()}) == 1, metric
+    demand = ("requests_per_year", "jobs_urgent_per_year", "jobs_routine_per_year")
+    model.same_under_every_option(config, short, demand)
 
 
 def test_common_random_numbers_narrow_attendance_occupancy_and_income(
@@ -57,8 +50,8 @@ def test_common_random_numbers_narrow_attendance_occupancy_and_income(
     test asks it of the interpolation metrics)."""
     runs = {name: short(config, name) for name in ("in_house", "mixed")}
     metrics = ("attendance_mean_hours", "pound_occupancy_mean", "income_per_year")
-    for metric, (paired, unpaired) in crn_half_widths(
-        simulate, runs, "in_house", "mixed", metrics
+    for metric, (paired, unpaired) in model.crn_half_widths(
+        runs, "in_house", "mixed", metrics
     ).items():
         assert paired < unpaired, metric
 
@@ -75,8 +68,8 @@ def _more_trucks(extra: int) -> Callable[[dict[str, Any]], None]:
 def test_more_trucks_never_lengthen_attendance(
     mapping: dict[str, Any], short: Callable[..., RecoveryRun]
 ) -> None:
-    configs = {f"+{k}": _variant(mapping, _more_trucks(k)) for k in (0, 1, 3)}
-    results = _replicate(configs, "in_house", short, seed=21)
+    configs = {f"+{k}": model.variant(mapping, _more_trucks(k)) for k in (0, 1, 3)}
+    results = model.replicate(configs, "in_house", short, seed=21)
     for metric in ("attendance_mean_hours", "attendance_p90_hours_urgent"):
         means = option_means(results, metric)
         assert means == sorted(means, reverse=True), (metric, means)
@@ -94,9 +87,9 @@ def _demand(factor: float) -> Callable[[dict[str, Any]], None]:
 def test_more_demand_never_shortens_attendance(
     mapping: dict[str, Any], short: Callable[..., RecoveryRun]
 ) -> None:
-    configs = {f"x{f}": _variant(mapping, _demand(f)) for f in (0.8, 1.0, 1.25)}
+    configs = {f"x{f}": model.variant(mapping, _demand(f)) for f in (0.8, 1.0, 1.25)}
     for option in ("in_house", "outsourced"):
-        results = _replicate(configs, option, short, seed=22)
+        results = model.replicate(configs, option, short, seed=22)
         for metric in ("attendance_mean_hours", "pound_occupancy_mean", "jobs_per_year"):
             means = option_means(results, metric)
             assert means == sorted(means), (option, metric, means)
@@ -113,8 +106,8 @@ def _pound_size(spaces: int) -> Callable[[dict[str, Any]], None]:
 def test_a_bigger_pound_never_raises_overflow(
     mapping: dict[str, Any], short: Callable[..., RecoveryRun]
 ) -> None:
-    configs = {f"{n} spaces": _variant(mapping, _pound_size(n)) for n in (300, 400, 500, 2000)}
-    results = _replicate(configs, "in_house", short, seed=23)
+    configs = {f"{n} spaces": model.variant(mapping, _pound_size(n)) for n in (300, 400, 500, 2000)}
+    results = model.replicate(configs, "in_house", short, seed=23)
     for metric in (
         "overflow_vehicles_per_year",
         "overflow_vehicle_days_per_year",
@@ -129,7 +122,7 @@ def test_a_bigger_pound_never_raises_overflow(
 def test_no_vehicles_leave_only_the_contractors_other_clients(
     mapping: dict[str, Any], short: Callable[..., RecoveryRun]
 ) -> None:
-    config = _variant(mapping, _demand(0.0))
+    config = model.variant(mapping, _demand(0.0))
     for option in config.options:
         metrics = simulate(short(config, option), Streams(1))
         volumes = per_year_volumes(metrics)
@@ -162,7 +155,7 @@ def test_service_credits_only_for_breaches(
         recovery = m["options"]["outsourced"]["recovery"]
         recovery["contract_targets_hours"] = {"urgent": 1000.0, "routine": 1000.0}
 
-    relaxed = _variant(mapping, generous)
+    relaxed = model.variant(mapping, generous)
     assert simulate(short(relaxed, "outsourced"), Streams(8))["service_credits_per_year"] == 0
 
 
@@ -175,8 +168,8 @@ def test_other_clients_take_contractor_capacity(
 
         return edit
 
-    configs = {f"{s}": _variant(mapping, share(s)) for s in (0.0, 0.3, 0.6)}
-    results = _replicate(configs, "outsourced", short, seed=24, replications=3)
+    configs = {f"{s}": model.variant(mapping, share(s)) for s in (0.0, 0.3, 0.6)}
+    results = model.replicate(configs, "outsourced", short, seed=24, replications=3)
     utilisation = option_means(results, "truck_utilisation")
     attendance = option_means(results, "attendance_mean_hours")
     assert utilisation == sorted(utilisation) and attendance == sorted(attendance)

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 
+from models.kit.replications import Replicator
 from models.recovery.verification import (
     check_erlang_b,
     check_erlang_c,
@@ -21,17 +22,17 @@ from tests.support import assert_passes
 def test_attendance_waits_match_erlang_c() -> None:
     """One sector, exponential jobs, stationary demand, no pound limit: mean wait = Wq (M/M/c),
     within 3 % and inside the 95 % interval over 40 replications."""
-    check = check_erlang_c(jobs=2)
+    check = check_erlang_c(runner=Replicator(jobs=2))
     assert_passes(check, within=0.04)
 
 
 def test_pound_occupancy_matches_m_g_infinity() -> None:
-    check = check_mg_infinity(jobs=2)
+    check = check_mg_infinity(runner=Replicator(jobs=2))
     assert_passes(check)
 
 
 def test_overflow_share_matches_erlang_b() -> None:
-    check = check_erlang_b(jobs=2)
+    check = check_erlang_b(runner=Replicator(jobs=2))
     assert 0.1 < check.analytic < 0.3  # a load that really blocks
     assert_passes(check)
 

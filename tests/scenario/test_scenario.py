@@ -10,7 +10,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from models.appraisal import Category, FinancialSettings, Provider, ShouldCostSettings
+from models.appraisal import FinancialSettings, Provider, ShouldCostSettings
 from models.scenario import (
     OptimismBiasSettings,
     Scenario,
@@ -20,6 +20,7 @@ from models.scenario import (
     scenario_paths,
     scenario_sha256,
 )
+from tests.appraisal.lines import SERVICE_COSTS
 from workbook.validate import main
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "data" / "scenarios"
@@ -196,14 +197,7 @@ def test_optimism_bias_becomes_the_appraisal_s_rules() -> None:
     rules = load_scenario(BASELINE).appraisal.optimism_bias_rules()
     assert [g.name for g in rules.groups] == ["service_costs", "capital"]
     service, capital = rules.groups
-    assert service.categories == {
-        Category.STAFF,
-        Category.OPERATING,
-        Category.CONTRACT,
-        Category.CLIENT_FUNCTION,
-        Category.TRANSITION,
-        Category.RELET,
-    }
+    assert service.categories == set(SERVICE_COSTS)
     assert service.providers == frozenset()  # whoever provides them
     # 41 x (1 - 1.0 x 0.4) = 24.6 %; capital unmitigated at the upper bound, 24 %
     assert service.percent == pytest.approx(24.6)

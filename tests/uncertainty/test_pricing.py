@@ -9,12 +9,13 @@ import numpy as np
 import pytest
 
 from models.comparison import compare_service
+from models.kit.replications import IN_PROCESS
 from models.registry import SERVICES
 from models.scenario import load_scenario
 from models.service import Service
 from models.uncertainty.design import cost_design
 from models.uncertainty.ranges import inputs_of, resolve
-from models.uncertainty.study import Pricing, _price_batch
+from models.uncertainty.study import CostRows, Pricing
 from tests.support import BASELINE
 
 
@@ -28,7 +29,7 @@ def test_the_block_memo_prices_exactly_as_a_full_repricing(service: Service, sce
     config = service.section(scenario)
     costs = [i for i in inputs_of(resolve(scenario), service.name) if i.layer == "cost"]
     assert len(costs) >= 5, "the default scenario gives this service's costs ranges"
-    base = compare_service(service, scenario, replications=2, jobs=1, **service.quick)
+    base = compare_service(service, scenario, replications=2, runner=IN_PROCESS, **service.quick)
     period = base.inputs.period_years
     volumes = {
         o: service.yearly_volumes(base.mean_by_run, o, config, period) for o in config.options
@@ -37,7 +38,7 @@ def test_the_block_memo_prices_exactly_as_a_full_repricing(service: Service, sce
     pricing = Pricing.of(service, scenario, design.inputs)
     rows = design.values[: 2 * design.block]
     pairs = np.zeros(len(rows), dtype=int)
-    memoised = _price_batch(pricing, [config], [volumes], rows, pairs, design.block)
+    memoised = CostRows(pricing, [config], [volumes], rows, pairs, design.block).present_values()
     full = np.array([pricing.present_values(config, row, volumes) for row in rows])
     assert np.array_equal(memoised, full)
     assert len(np.unique(full[:, 0])) > 3  # the rows do move the costs

@@ -14,6 +14,7 @@ import pytest
 
 from models.appraisal import net_present_costs
 from models.comparison import OptionComparison, compare_service
+from models.kit.replications import IN_PROCESS
 from models.registry import SERVICES
 from models.scenario import load_scenario
 from models.scenario.uncertainty_settings import UncertaintySettings
@@ -59,7 +60,7 @@ def scenario() -> Any:
 
 @pytest.fixture(scope="module")
 def comparison(scenario: Any) -> OptionComparison:
-    return compare_service(SERVICE, scenario, replications=2, jobs=1, **SERVICE.quick)
+    return compare_service(SERVICE, scenario, replications=2, runner=IN_PROCESS, **SERVICE.quick)
 
 
 def _study(scenario: Any, comparison: OptionComparison, **engine: Any) -> Study:

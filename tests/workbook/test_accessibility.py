@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from html import unescape
 from itertools import pairwise
@@ -29,7 +29,8 @@ import pandas as pd
 import pytest
 
 from models.scenario import DEFAULT_SCENARIO, load_scenario
-from tests.browser import launched, needs_chromium
+from tests.browser import launched, needs_chromium, report_pages
+from tests.support import published
 from workbook import charts, display
 
 VIEWPORT = {"width": 1280, "height": 800}
@@ -50,17 +51,7 @@ HOSTILE = "<script>alert(1)</script>"
 
 def _shown(fig: Any, **kwargs: Any) -> list[dict[str, Any]]:
     """The display data ``display.figure`` publishes, through a real IPython shell."""
-    from IPython.core.interactiveshell import InteractiveShell
-
-    shell = InteractiveShell.instance()
-    outputs: list[dict[str, Any]] = []
-    publish = shell.display_pub.publish
-    shell.display_pub.publish = lambda data, **_: outputs.append(data)  # type: ignore[method-assign]
-    try:
-        display.figure(fig, **kwargs)
-    finally:
-        shell.display_pub.publish = publish  # type: ignore[method-assign]
-    return outputs
+    return published(lambda: display.figure(fig, **kwargs))
 
 
 def _chart() -> Any:
@@ -106,17 +97,26 @@ def test_a_figure_needs_a_text_alternative() -> None:
         display.figure(_chart())  # type: ignore[call-arg]
 
 
+OKABE_ITO_RGB = {
+    "black": (0, 0, 0),
+    "orange": (230, 159, 0),
+    "sky_blue": (86, 180, 233),
+    "bluish_green": (0, 158, 115),
+    "yellow": (240, 228, 66),
+    "blue": (0, 114, 178),
+    "vermillion": (213, 94, 0),
+    "reddish_purple": (204, 121, 167),
+}
+"""The eight colours as Okabe and Ito publish them (R, G, B of 0-255; *Color Universal Design*,
+2008, https://jfly.uni-koeln.de/color/), so the palette's hex values are checked, not copied."""
+
+
 def test_the_palette_is_okabe_ito_and_series_differ_without_colour() -> None:
-    assert charts.PALETTE == {
-        "blue": "#0072B2",
-        "vermillion": "#D55E00",
-        "bluish_green": "#009E73",
-        "reddish_purple": "#CC79A7",
-        "orange": "#E69F00",
-        "sky_blue": "#56B4E9",
-        "black": "#000000",
-        "yellow": "#F0E442",
+    rgb = {
+        name: tuple(bytes.fromhex(colour.removeprefix("#")))
+        for name, colour in charts.PALETTE.items()
     }
+    assert rgb == OKABE_ITO_RGB
     styles = [charts.series_style(i) for i in range(7)]
     assert len({str(s["ls"]) for s in styles}) == 7
     assert len({s["marker"] for s in styles}) == 7
@@ -203,15 +203,65 @@ def _pages(reports: Path) -> list[Path]:
     return pages
 
 
-def _option_reports(reports: Path) -> list[Path]:
-    found = [
-        p
-        for p in sorted(reports.glob("*/*.html"))
-        if p.stem not in WITHOUT_RECOMMENDATION and not p.name.startswith(".")
-    ]
-    assert found, f"no option report under {reports}"
-    return found
+def _seen(browser: Any, reports: Path, pages: list[Path], script: str) -> dict[str, Any]:
+    """What ``script`` returns on each of ``pages``, by where the page is under ``reports``."""
+    seen = {}
+    for path in pages:
+        with opened(browser, path) as (page, _):
+            seen[str(path.relative_to(reports))] = page.evaluate(script)
+    return seen
 
+
+def _problems(
+    browser: Any,
+    reports: Path,
+    pages: list[Path],
+    script: str,
+    rule: Callable[[str, Any], Iterable[str]],
+) -> list[str]:
+    """What ``rule(where, seen)`` finds wrong with what ``script`` returns on each of ``pages``
+    (``where``: the page's path under ``reports``)."""
+    return [
+        problem
+        for where, seen in _seen(browser, reports, pages, script).items()
+        for problem in rule(where, seen)
+    ]
+
+
+def _option_reports(reports: Path) -> list[Path]:
+    return report_pages(reports, left_out=WITHOUT_RECOMMENDATION)
+
+
+PAGE_FACTS = """() => ({
+  lang: document.documentElement.lang,
+  title: document.title,
+  viewport: !!document.querySelector('meta[name=viewport]'),
+  mains: document.querySelectorAll('main').length,
+  levels: [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+    .map(h => [Number(h.tagName[1]), h.textContent.trim().slice(0, 60)]),
+})"""
+"""A page's language, title, viewport, <main> elements and headings (level, text)."""
+
+CHART_FACTS = """() => [...document.querySelectorAll('main img')].map(img => {
+  const figure = img.closest('figure.wb-figure');
+  const next = figure && figure.nextElementSibling;
+  const numbers = next && next.matches('details.wb-chart-data') ? next : null;
+  return {
+    alt: img.getAttribute('alt') || '',
+    caption: figure ? (figure.querySelector('figcaption') || {}).textContent : null,
+    rows: numbers ? numbers.querySelectorAll('table tbody tr').length : 0,
+    summary: numbers ? numbers.querySelector('summary').textContent : null,
+  };
+})"""
+"""Each chart of a page's <main>: its text alternative, caption and table of numbers."""
+
+RECOMMENDATION_BOX = """() => {
+  const it = document.querySelector('.wb-decision .wb-recommendation');
+  if (!it) return null;
+  const r = it.getBoundingClientRect();
+  return {top: r.top, bottom: r.bottom, text: it.textContent.trim()};
+}"""
+"""Where the recommendation of an option report's first screen is, and its text (or null)."""
 
 REPEATED_ROWS = "tbody > tr:nth-child(n+9)"
 """Table rows axe-core leaves out: past the eighth, a table's rows repeat the markup and styles
@@ -268,91 +318,71 @@ def test_axe_finds_no_serious_or_critical_violation(quick_reports: Path, browser
     assert problems == [], "axe-core violations:\n" + "\n".join(problems)
 
 
+def _page_problems(where: str, facts: dict[str, Any]) -> Iterator[str]:
+    """A page that does not say its language, title or viewport, has not one <main>, or whose
+    headings do not start at one <h1> and go down a level at a time."""
+    if facts["lang"] != "en":
+        yield f"{where}: <html lang={facts['lang']!r}>"
+    if not facts["title"].strip() or facts["title"] in {"Notebook", Path(where).stem}:
+        yield f"{where}: title {facts['title']!r}"
+    if not facts["viewport"] or facts["mains"] != 1:
+        yield f"{where}: viewport meta {facts['viewport']}, {facts['mains']} <main>"
+    levels = facts["levels"]
+    if not levels or levels[0][0] != 1 or sum(level == 1 for level, _ in levels) != 1:
+        yield f"{where}: not one <h1> first: {levels[:3]}"
+    for (before, _), (level, text) in pairwise(levels):
+        if level > before + 1:
+            yield f"{where}: h{before} then h{level} ({text!r})"
+
+
 @needs_chromium
 def test_every_page_says_its_language_title_and_goes_in_heading_order(
     quick_reports: Path, browser: Any
 ) -> None:
-    problems = []
-    for path in _pages(quick_reports):
-        where = str(path.relative_to(quick_reports))
-        with opened(browser, path) as (page, _):
-            facts = page.evaluate(
-                """() => ({
-                  lang: document.documentElement.lang,
-                  title: document.title,
-                  viewport: !!document.querySelector('meta[name=viewport]'),
-                  mains: document.querySelectorAll('main').length,
-                  levels: [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
-                    .map(h => [Number(h.tagName[1]), h.textContent.trim().slice(0, 60)]),
-                })"""
-            )
-        if facts["lang"] != "en":
-            problems.append(f"{where}: <html lang={facts['lang']!r}>")
-        if not facts["title"].strip() or facts["title"] in {"Notebook", path.stem}:
-            problems.append(f"{where}: title {facts['title']!r}")
-        if not facts["viewport"] or facts["mains"] != 1:
-            problems.append(f"{where}: viewport meta {facts['viewport']}, {facts['mains']} <main>")
-        levels = facts["levels"]
-        if not levels or levels[0][0] != 1 or sum(level == 1 for level, _ in levels) != 1:
-            problems.append(f"{where}: not one <h1> first: {levels[:3]}")
-        problems += [
-            f"{where}: h{before} then h{level} ({text!r})"
-            for (before, _), (level, text) in pairwise(levels)
-            if level > before + 1
-        ]
+    problems = _problems(browser, quick_reports, _pages(quick_reports), PAGE_FACTS, _page_problems)
     assert problems == [], "\n".join(problems)
+
+
+def _chart_problems(where: str, charts_found: list[dict[str, Any]]) -> Iterator[str]:
+    """A chart outside a figure, without a text alternative that gives a figure, or without
+    the table of its numbers."""
+    for index, chart in enumerate(charts_found, 1):
+        alt = unescape(chart["alt"]).strip()
+        if chart["caption"] is None:
+            yield f"{where}: chart {index} is not in a <figure class=wb-figure>"
+        if len(alt) < 40 or alt.startswith(NBCONVERT_DEFAULT_ALT) or alt.lower() == "chart":
+            yield f"{where}: chart {index} alt text {alt[:60]!r}"
+        elif not any(ch.isdigit() for ch in alt):
+            yield f"{where}: chart {index} alt text has no figure: {alt[:60]!r}"
+        if chart["rows"] < 1 or chart["summary"] != "The numbers behind this chart":
+            yield f"{where}: chart {index} has no table of its numbers"
 
 
 @needs_chromium
 def test_every_chart_has_words_and_its_numbers(quick_reports: Path, browser: Any) -> None:
-    problems = []
-    for path in _pages(quick_reports):
-        where = str(path.relative_to(quick_reports))
-        with opened(browser, path) as (page, _):
-            charts_found = page.evaluate(
-                """() => [...document.querySelectorAll('main img')].map(img => {
-                  const figure = img.closest('figure.wb-figure');
-                  const next = figure && figure.nextElementSibling;
-                  const numbers = next && next.matches('details.wb-chart-data') ? next : null;
-                  return {
-                    alt: img.getAttribute('alt') || '',
-                    caption: figure ? (figure.querySelector('figcaption') || {}).textContent : null,
-                    rows: numbers ? numbers.querySelectorAll('table tbody tr').length : 0,
-                    summary: numbers ? numbers.querySelector('summary').textContent : null,
-                  };
-                })"""
-            )
-        for index, chart in enumerate(charts_found, 1):
-            alt = unescape(chart["alt"]).strip()
-            if chart["caption"] is None:
-                problems.append(f"{where}: chart {index} is not in a <figure class=wb-figure>")
-            if len(alt) < 40 or alt.startswith(NBCONVERT_DEFAULT_ALT) or alt.lower() == "chart":
-                problems.append(f"{where}: chart {index} alt text {alt[:60]!r}")
-            elif not any(ch.isdigit() for ch in alt):
-                problems.append(f"{where}: chart {index} alt text has no figure: {alt[:60]!r}")
-            if chart["rows"] < 1 or chart["summary"] != "The numbers behind this chart":
-                problems.append(f"{where}: chart {index} has no table of its numbers")
+    problems = _problems(
+        browser, quick_reports, _pages(quick_reports), CHART_FACTS, _chart_problems
+    )
     assert problems == [], "\n".join(problems)
+
+
+def _recommendation_problems(where: str, box: dict[str, Any] | None) -> Iterator[str]:
+    """An option report without a recommendation, or with one not wholly on its first screen."""
+    if box is None:
+        yield f"{where}: no .wb-decision .wb-recommendation"
+    elif not (box["top"] >= 0 and box["bottom"] <= VIEWPORT["height"] and box["text"]):
+        yield f"{where}: recommendation at {box['top']:.0f}-{box['bottom']:.0f} px"
 
 
 @needs_chromium
 def test_the_first_screen_holds_the_recommendation(quick_reports: Path, browser: Any) -> None:
-    problems = []
-    for path in _option_reports(quick_reports):
-        where = str(path.relative_to(quick_reports))
-        with opened(browser, path) as (page, _):
-            box = page.evaluate(
-                """() => {
-                  const it = document.querySelector('.wb-decision .wb-recommendation');
-                  if (!it) return null;
-                  const r = it.getBoundingClientRect();
-                  return {top: r.top, bottom: r.bottom, text: it.textContent.trim()};
-                }"""
-            )
-        if box is None:
-            problems.append(f"{where}: no .wb-decision .wb-recommendation")
-        elif not (box["top"] >= 0 and box["bottom"] <= VIEWPORT["height"] and box["text"]):
-            problems.append(f"{where}: recommendation at {box['top']:.0f}-{box['bottom']:.0f} px")
+    problems = _problems(
+        browser,
+        quick_reports,
+        _option_reports(quick_reports),
+        RECOMMENDATION_BOX,
+        _recommendation_problems,
+    )
     assert problems == [], "\n".join(problems)
 
 
@@ -360,12 +390,12 @@ def test_the_first_screen_holds_the_recommendation(quick_reports: Path, browser:
 def test_an_option_report_with_appendices_collapsed_is_short(
     quick_reports: Path, browser: Any
 ) -> None:
-    heights = {}
-    for path in _option_reports(quick_reports):
-        with opened(browser, path) as (page, _):
-            heights[str(path.relative_to(quick_reports))] = page.evaluate(
-                "document.documentElement.scrollHeight"
-            )
+    heights = _seen(
+        browser,
+        quick_reports,
+        _option_reports(quick_reports),
+        "document.documentElement.scrollHeight",
+    )
     scenario = load_scenario(DEFAULT_SCENARIO)
     limits = {
         where: COLLAPSED_LIMIT_PX

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
@@ -14,19 +16,23 @@ from models.kit.cache import ResultCache
 from workbook.cli import main
 from workbook.runner import RunOptions, available_cores, run
 
+PARAMETERS = "scenario = ''\nreplications = None\nquick = False\njobs = None"
+"""The parameters every notebook takes from the runner, with their defaults."""
+
+
+def _notebooks(folder: Path, name: str, parameters: str, *sources: str) -> Path:
+    """A new notebooks folder holding one notebook, ``name``: its ``parameters`` cell (tagged),
+    then a code cell of each of ``sources``."""
+    folder.mkdir()
+    cells = [new_code_cell(parameters, metadata={"tags": ["parameters"]})]
+    cells += [new_code_cell(source) for source in sources]
+    nbformat.write(new_notebook(cells=cells), folder / f"{name}.ipynb")
+    return folder
+
 
 def _marker_notebooks(folder: Path) -> Path:
     """A notebooks folder whose one notebook would leave a marker file if it ever ran."""
-    folder.mkdir()
-    cells = [
-        new_code_cell(
-            "scenario = ''\nreplications = None\nquick = False\njobs = None",
-            metadata={"tags": ["parameters"]},
-        ),
-        new_code_cell("open('executed.marker', 'w').close()"),
-    ]
-    nbformat.write(new_notebook(cells=cells), folder / "marker.ipynb")
-    return folder
+    return _notebooks(folder, "marker", PARAMETERS, "open('executed.marker', 'w').close()")
 
 
 def test_bad_scenario_is_refused_in_one_line_per_problem_and_nothing_runs(
@@ -152,34 +158,45 @@ time.sleep(3)
 """
 
 
-def _recording_notebooks(folder: Path, record: Path) -> Path:
-    """A notebook that records its dask parameter, its engine and its environment, reports
-    progress and waits a little (so the runner shows it)."""
-    folder.mkdir()
-    cells = [
-        new_code_cell(
-            "scenario = ''\nreplications = None\nquick = False\njobs = None\ndask = None",
-            metadata={"tags": ["parameters"]},
-        ),
-        new_code_cell('KEYS = ("WORKBOOK_CACHE", "WORKBOOK_PROGRESS")'),
-        new_code_cell(_RECORDING_NOTEBOOK.format(record=str(record))),
-    ]
-    nbformat.write(new_notebook(cells=cells), folder / "recording.ipynb")
-    return folder
+@dataclass(frozen=True)
+class Recording:
+    """A scenario and a notebooks folder whose one notebook, ``recording``, records its dask
+    parameter, its engine and its environment in ``record``, reports progress and waits a little
+    (so the runner shows it)."""
+
+    scenario: Path
+    notebooks: Path
+    record: Path
+
+    @classmethod
+    def made(cls, folder: Path, make_scenario: Any, stem: str, name: str) -> Recording:
+        """One in ``folder``, its scenario ``<stem>.yaml`` named ``name``."""
+        scenario = make_scenario(folder / f"{stem}.yaml", name=name)
+        record = folder / "seen.json"
+        notebooks = _notebooks(
+            folder / "notebooks",
+            "recording",
+            PARAMETERS + "\ndask = None",
+            'KEYS = ("WORKBOOK_CACHE", "WORKBOOK_PROGRESS")',
+            _RECORDING_NOTEBOOK.format(record=str(record)),
+        )
+        return cls(scenario, notebooks, record)
+
+    def seen(self) -> dict[str, Any]:
+        """What the notebook recorded when it ran."""
+        return json.loads(self.record.read_text())
 
 
 def test_a_run_on_a_local_cluster_passes_its_address_cache_and_progress_to_the_kernel(
     tmp_path: Path, make_scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    scenario = make_scenario(tmp_path / "progress.yaml", name="Progress")
-    record = tmp_path / "seen.json"
-    notebooks = _recording_notebooks(tmp_path / "notebooks", record)
+    recording = Recording.made(tmp_path, make_scenario, "progress", "Progress")
     monkeypatch.setenv("WORKBOOK_CACHE", "relative-cache")  # made absolute for the kernel
     monkeypatch.chdir(tmp_path)
     lines: list[str] = []
     options = RunOptions(
-        scenario_paths=(scenario,),
-        notebooks_dir=notebooks,
+        scenario_paths=(recording.scenario,),
+        notebooks_dir=recording.notebooks,
         reports_dir=tmp_path / "reports",
         quick=True,
         dask="local:1",
@@ -188,7 +205,7 @@ def test_a_run_on_a_local_cluster_passes_its_address_cache_and_progress_to_the_k
 
     assert run(options, say=lines.append) == 0, lines
 
-    seen = json.loads(record.read_text())
+    seen = recording.seen()
     assert re.fullmatch(r"tcp://127\.0\.0\.1:\d+", seen["dask"]), seen
     assert seen["label"] == f"Dask cluster at {seen['dask']} (1 worker)"
     assert seen["env"]["WORKBOOK_CACHE"] == str(tmp_path / "relative-cache")
@@ -203,16 +220,14 @@ def test_a_run_on_a_local_cluster_passes_its_address_cache_and_progress_to_the_k
 def test_no_cache_turns_the_cache_off_for_the_kernel(
     tmp_path: Path, make_scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    scenario = make_scenario(tmp_path / "nocache.yaml", name="No cache")
-    record = tmp_path / "seen.json"
-    notebooks = _recording_notebooks(tmp_path / "notebooks", record)
+    recording = Recording.made(tmp_path, make_scenario, "nocache", "No cache")
     monkeypatch.setenv("WORKBOOK_CACHE", str(tmp_path / "cache"))
     status = main(
-        ["run", "--scenario", str(scenario), "--notebooks-dir", str(notebooks),
+        ["run", "--scenario", str(recording.scenario), "--notebooks-dir", str(recording.notebooks),
          "--reports-dir", str(tmp_path / "reports"), "--quick", "--no-cache"]
     )  # fmt: skip
     assert status == 0
-    seen = json.loads(record.read_text())
+    seen = recording.seen()
     cores = available_cores()
     assert seen["dask"] is None
     assert seen["label"] == ("one process" if cores == 1 else f"local process pool of {cores}")

@@ -8,9 +8,7 @@ from typing import Any
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
-from models.scenario import load_scenario
-from models.scenario.uncertainty_settings import UncertaintySettings
-from tests.support import BASELINE
+from tests.support import published, scenario_with_study
 from workbook import decision, uncertainty
 from workbook.context import ReportContext
 from workbook.display import HEADLINE_MIME
@@ -25,10 +23,7 @@ RANGES = {
 
 @pytest.fixture(scope="module")
 def context() -> ReportContext:
-    scenario = load_scenario(BASELINE)
-    settings = UncertaintySettings.model_validate({"samples": 128, "ranges": RANGES})
-    scenario = scenario.model_copy(update={"uncertainty": settings})
-    return ReportContext.from_parameters(scenario, 3, True, 1, "recovery")
+    return ReportContext.from_parameters(scenario_with_study(RANGES, 128), 3, True, 1, "recovery")
 
 
 @pytest.fixture(scope="module")
@@ -40,18 +35,6 @@ def result(context: ReportContext) -> Any:
 def findings(context: ReportContext, result: Any) -> Any:
     InteractiveShell.instance()
     return uncertainty.study(context, result, publish=False)
-
-
-def _shown(call: Any) -> list[dict[str, Any]]:
-    shell = InteractiveShell.instance()
-    outputs: list[dict[str, Any]] = []
-    saved = shell.display_pub.publish
-    shell.display_pub.publish = lambda data, **_: outputs.append(data)  # type: ignore[method-assign]
-    try:
-        call()
-    finally:
-        shell.display_pub.publish = saved  # type: ignore[method-assign]
-    return outputs
 
 
 def test_the_recommendation_is_the_lowest_mean_present_value(result, context, findings) -> None:
@@ -66,7 +49,7 @@ def test_the_recommendation_is_the_lowest_mean_present_value(result, context, fi
 def test_the_first_screen_says_what_how_sure_and_what_would_change_it(
     context, result, findings
 ) -> None:
-    outputs = _shown(lambda: decision.first_screen(context, result, findings))
+    outputs = published(lambda: decision.first_screen(context, result, findings))
     html = "".join(o.get("text/html", "") for o in outputs)
     chosen = decision.decide(result, context.labels, findings)
     assert html.index('class="wb-decision"') < html.index('<figure class="wb-figure"')

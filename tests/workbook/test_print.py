@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser import launched, needs_chromium
+from tests.browser import launched, needs_chromium, report_pages
 
 pytestmark = needs_chromium
 
@@ -61,13 +61,7 @@ def browser() -> Iterator[Any]:
 
 
 def _printed(reports: Path) -> list[Path]:
-    found = [
-        p
-        for p in sorted(reports.glob("*/*.html"))
-        if p.stem not in NOT_PRINTED and not p.name.startswith(".")
-    ]
-    assert found, f"no report under {reports}"
-    return found
+    return report_pages(reports, left_out=NOT_PRINTED)
 
 
 def _squeezed(text: str) -> str:

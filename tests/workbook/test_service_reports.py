@@ -15,7 +15,6 @@ from workbook.context import ReportContext
 BASELINE = Path(__file__).resolve().parents[2] / "data" / "scenarios" / "baseline.yaml"
 SHARED_STEPS = (
     "summary",
-    "headline_performance",
     "headline",
     "demand",
     "options",
@@ -31,6 +30,8 @@ def test_every_service_has_the_shared_steps(name: str) -> None:
     report = importlib.import_module(f"workbook.service_reports.{name}")
     missing = [step for step in SHARED_STEPS if not callable(getattr(report, step, None))]
     assert not missing, f"{name}: no {missing}"
+    # what the shared headline table (workbook.sections.headline_performance) reads
+    assert report.HEADLINE_ROWS and isinstance(report.MEASURED_AT, str), name
 
 
 @pytest.mark.parametrize("name", SERVICES.names)

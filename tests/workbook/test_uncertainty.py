@@ -8,9 +8,7 @@ from typing import Any
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
-from models.scenario import load_scenario
-from models.scenario.uncertainty_settings import UncertaintySettings
-from tests.support import BASELINE
+from tests.support import published, scenario_with_study
 from workbook import uncertainty
 from workbook.context import ReportContext
 from workbook.display import RESULT_MIME
@@ -30,10 +28,7 @@ RANGES = {
 
 @pytest.fixture(scope="module")
 def context() -> ReportContext:
-    scenario = load_scenario(BASELINE)
-    settings = UncertaintySettings.model_validate({"samples": 128, "ranges": RANGES})
-    scenario = scenario.model_copy(update={"uncertainty": settings})
-    return ReportContext.from_parameters(scenario, 2, True, 1, "recovery")
+    return ReportContext.from_parameters(scenario_with_study(RANGES, 128), 2, True, 1, "recovery")
 
 
 @pytest.fixture(scope="module")
@@ -64,12 +59,12 @@ def test_without_ranges_the_summary_says_the_intervals_are_noise_only(
 def test_the_section_renders_escaped_with_its_tables(
     context: ReportContext, findings: Any, capsys: Any
 ) -> None:
-    shell = InteractiveShell.instance()
-    with capsys.disabled():
-        outputs = []
-        shell.display_pub.publish = lambda data, **_: outputs.append(data)  # type: ignore[method-assign]
+    def show() -> None:
         uncertainty.section(context, findings)
         uncertainty.details(context, findings)
+
+    with capsys.disabled():
+        outputs = published(show)
     html = "".join(o.get("text/html", "") for o in outputs)
     for caption in (
         "How often each option is the cheapest",
@@ -83,13 +78,10 @@ def test_the_section_renders_escaped_with_its_tables(
 
 
 def test_the_findings_are_published_for_the_runner(context: ReportContext) -> None:
-    shell = InteractiveShell.instance()
-    outputs = []
-    shell.display_pub.publish = lambda data, **_: outputs.append(data)  # type: ignore[method-assign]
-    uncertainty.study(context, context.compare())
-    published = [o[RESULT_MIME]["uncertainty"] for o in outputs if RESULT_MIME in o]
-    assert len(published) == 1
-    assert published[0]["service"] == "recovery" and published[0]["samples"] >= 128
+    outputs = published(lambda: uncertainty.study(context, context.compare()))
+    found = [o[RESULT_MIME]["uncertainty"] for o in outputs if RESULT_MIME in o]
+    assert len(found) == 1
+    assert found[0]["service"] == "recovery" and found[0]["samples"] >= 128
 
 
 def test_the_tornado_has_a_bar_each_way_for_every_input(

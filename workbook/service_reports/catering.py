@@ -12,15 +12,16 @@ import pandas as pd
 
 from models.catering import subsidy_per_cover
 from models.comparison import OptionComparison
-from workbook import charts, display, narrative, sections, tables
+from workbook import charts, display, sections, tables
 from workbook.context import ReportContext
 
 __all__ = [
+    "HEADLINE_ROWS",
+    "MEASURED_AT",
     "carnival_day",
     "common_random_numbers",
     "demand",
     "headline",
-    "headline_performance",
     "options",
     "performance",
     "periods_and_replications",
@@ -28,6 +29,9 @@ __all__ = [
     "summary",
     "unit_costs",
 ]
+
+MEASURED_AT = "year-1 demand"
+"""What the performance figures are measured at."""
 
 MEALS_ON_TIME = ("feeding_on_time_share", "Operational meals on time", tables.percent(1))
 EMERGENCIES_MET = (
@@ -102,49 +106,19 @@ _OTHER_ROWS = [
 ]
 
 
-def _standards(ctx: ReportContext) -> list[tuple[str, float, str, bool, str]]:
-    std = ctx.config.standard
-    return [
-        (
-            "restaurant_peak_wait_mean_minutes",
-            std.peak_wait_mean_minutes,
-            "the mean queueing time in restaurants at the lunch peak",
-            True,
-            "{:.1f} minutes",
-        ),
-        (
-            "restaurant_lost_share",
-            std.lost_cover_share,
-            "customers who leave a restaurant queue without being served",
-            True,
-            "{:.1%}",
-        ),
-        (
-            "feeding_on_time_share",
-            std.feeding_on_time,
-            "operational meals delivered on time",
-            False,
-            "{:.1%}",
-        ),
-        (
-            "feeding_emergency_within_target",
-            std.emergency_within_target,
-            "emergency requests for hot food met within their deadline",
-            False,
-            "{:.1%}",
-        ),
-        ("custody_on_time_share", std.custody_on_time, "custody meals on time", False, "{:.1%}"),
-    ]
+_STANDARDS_SAID = {
+    "restaurant_peak_wait_mean_minutes": "the mean queueing time in restaurants at the lunch peak",
+    "restaurant_lost_share": "customers who leave a restaurant queue without being served",
+    "feeding_on_time_share": "operational meals delivered on time",
+    "feeding_emergency_within_target": "emergency requests for hot food met within their deadline",
+    "custody_on_time_share": "custody meals on time",
+}
+"""What each metric the service judges by a standard measures, as the summary says it."""
 
 
 def summary(ctx: ReportContext, result: OptionComparison) -> None:
     """Which options meet each service standard, and how the figures were made."""
-    standards = " ".join(
-        narrative.service_standard_summary(
-            result.performance, metric, target, ctx.labels, what, at_most=at_most, fmt=fmt
-        )
-        for metric, target, what, at_most, fmt in _standards(ctx)
-    )
+    standards = sections.standards_summary(ctx, result, _STANDARDS_SAID)
     period = ctx.config.period
     method = (
         f"Every figure is a mean over {ctx.replications} simulated replications (restaurants and "
@@ -154,11 +128,6 @@ def summary(ctx: ReportContext, result: OptionComparison) -> None:
         "and detainees (common random numbers)."
     )
     display.display_all(display.paragraph(standards), display.paragraph(method))
-
-
-def headline_performance(ctx: ReportContext, result: OptionComparison) -> None:
-    """The headline performance figures with their intervals."""
-    sections.interval_table(ctx, result, HEADLINE_ROWS, "Service performance at year-1 demand")
 
 
 def headline(ctx: ReportContext, result: OptionComparison) -> None:
@@ -214,7 +183,6 @@ def options(ctx: ReportContext) -> None:
 
 def performance(ctx: ReportContext, result: OptionComparison) -> None:
     """Every performance figure with its interval, and the main ones against the standards."""
-    std = ctx.config.standard
     by_site = [
         (
             f"restaurant_peak_wait_mean_minutes_{n}",
@@ -229,14 +197,7 @@ def performance(ctx: ReportContext, result: OptionComparison) -> None:
         "feeding_on_time_share": "Operational meals on time (%)",
         "custody_on_time_share": "Custody meals on time (%)",
     }
-    targets = {
-        "restaurant_peak_wait_mean_minutes": std.peak_wait_mean_minutes,
-        "feeding_on_time_share": std.feeding_on_time,
-        "custody_on_time_share": std.custody_on_time,
-    }
-    shares = ["feeding_on_time_share", "custody_on_time_share"]
-    caption = "Service performance at year-1 demand (95 % intervals)"
-    sections.performance(ctx, result, rows, caption, titles, targets=targets, percent=shares)
+    sections.performance(ctx, result, rows, MEASURED_AT, titles)
 
 
 def queues_by_time(ctx: ReportContext, traces: dict[str, Any]) -> None:

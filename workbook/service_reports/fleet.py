@@ -16,10 +16,11 @@ from workbook import charts, display, narrative, sections, tables
 from workbook.context import ReportContext
 
 __all__ = [
+    "HEADLINE_ROWS",
+    "MEASURED_AT",
     "common_random_numbers",
     "demand",
     "headline",
-    "headline_performance",
     "off_road_by_day",
     "options",
     "performance",
@@ -28,6 +29,9 @@ __all__ = [
     "turnaround",
     "unit_costs",
 ]
+
+MEASURED_AT = "year-1 fleet size"
+"""What the performance figures are measured at."""
 
 OFF_ROAD_P95 = "Vehicles off the road on a bad day (95th percentile over days)"
 
@@ -121,12 +125,6 @@ def summary(ctx: ReportContext, result: OptionComparison) -> None:
     display.display_all(display.paragraph(" ".join(pieces)), display.paragraph(method))
 
 
-def headline_performance(ctx: ReportContext, result: OptionComparison) -> None:
-    """The headline performance figures with their intervals."""
-    caption = "Service performance at year-1 fleet size"
-    sections.interval_table(ctx, result, HEADLINE_ROWS, caption)
-
-
 def headline(ctx: ReportContext, result: OptionComparison) -> None:
     """The index page's figures."""
     sections.headline(ctx, result, "Availability", "availability", tables.percent(1))
@@ -182,14 +180,12 @@ def options(ctx: ReportContext) -> None:
 
 def performance(ctx: ReportContext, result: OptionComparison) -> None:
     """Every performance figure with its interval, and the main ones as bars."""
-    caption = "Service performance at year-1 fleet size (95 % intervals)"
     titles = {
         "availability": "Fleet availability (%)",
         "off_road_mean": "Vehicles off the road (mean)",
         "shifts_short_per_year": "Shifts short of vehicles a year",
     }
-    rows = _performance_rows(ctx)
-    sections.performance(ctx, result, rows, caption, titles, percent=["availability"])
+    sections.performance(ctx, result, _performance_rows(ctx), MEASURED_AT, titles)
 
 
 def off_road_by_day(ctx: ReportContext, traces: dict[str, Any]) -> None:

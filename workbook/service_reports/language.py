@@ -16,24 +16,27 @@ import pandas as pd
 from models.comparison import OptionComparison
 from models.language.config import GROUPS, KINDS
 from models.language.go_live import by_month, starts_short
-from workbook import charts, display, narrative, sections, tables
+from workbook import charts, display, sections, tables
 from workbook.context import ReportContext
 
 __all__ = [
     "HEADLINE_ROWS",
+    "MEASURED_AT",
     "common_random_numbers",
     "custody_hours_lost",
     "demand",
     "fulfilment_by_day",
     "go_live",
     "headline",
-    "headline_performance",
     "options",
     "performance",
     "periods_and_replications",
     "summary",
     "unit_costs",
 ]
+
+MEASURED_AT = "year-1 demand"
+"""What the performance figures are measured at."""
 
 _KIND_LABELS = {
     "custody": "Custody",
@@ -42,19 +45,15 @@ _KIND_LABELS = {
     "translation": "Translation",
 }
 
-FULFILLED = ("fulfilled_share", "Face-to-face bookings fulfilled", tables.percent(1))
-CUSTODY_IN_TIME = (
-    "custody_within_deadline_share",
-    "Custody: interpreter within deadline",
-    tables.percent(1),
-)
-HOURS_LOST = ("custody_hours_lost_per_year", "Custody hours lost waiting a year", tables.number(0))
-
 HEADLINE_ROWS = [
-    FULFILLED,
+    ("fulfilled_share", "Face-to-face bookings fulfilled", tables.percent(1)),
     ("within_deadline_share", "Face-to-face bookings within deadline", tables.percent(1)),
-    CUSTODY_IN_TIME,
-    HOURS_LOST,
+    (
+        "custody_within_deadline_share",
+        "Custody: interpreter within deadline",
+        tables.percent(1),
+    ),
+    ("custody_hours_lost_per_year", "Custody hours lost waiting a year", tables.number(0)),
     ("failed_share", "Face-to-face requests failed", tables.percent(1)),
     ("rare_fulfilled_share", "Rare languages: fulfilled", tables.percent(1)),
 ]
@@ -115,35 +114,22 @@ def _group_rows() -> list[tuple[str, str, tables.Format]]:
     return rows
 
 
-def _standards(ctx: ReportContext) -> list[tuple[str, float, str]]:
-    std = ctx.config.standard
-    return [
-        ("fulfilled_share", std.fulfilled, "face-to-face bookings fulfilled"),
-        (
-            "custody_within_deadline_share",
-            std.custody_within_deadline,
-            "custody requests with an interpreter within their deadline",
-        ),
-    ]
+_STANDARDS_SAID = {
+    "fulfilled_share": "face-to-face bookings fulfilled",
+    "custody_within_deadline_share": "custody requests with an interpreter within their deadline",
+}
+"""What each metric the service judges by a standard measures, as the summary says it."""
 
 
 def summary(ctx: ReportContext, result: OptionComparison) -> None:
     """Which options meet each service standard, and how the figures were made."""
-    standards = " ".join(
-        narrative.service_standard_summary(result.performance, metric, target, ctx.labels, what)
-        for metric, target, what in _standards(ctx)
-    )
+    standards = sections.standards_summary(ctx, result, _STANDARDS_SAID)
     method = (
         f"Every figure is a mean over {ctx.replications} simulated replications of a "
         f"{ctx.window_days:g}-day period, with a 95 % confidence interval; options were compared "
         "on the same simulated requests, languages and sessions (common random numbers)."
     )
     display.display_all(display.paragraph(standards), display.paragraph(method))
-
-
-def headline_performance(ctx: ReportContext, result: OptionComparison) -> None:
-    """The headline performance figures with their intervals."""
-    sections.interval_table(ctx, result, HEADLINE_ROWS, "Service performance at year-1 demand")
 
 
 def headline(ctx: ReportContext, result: OptionComparison) -> None:
@@ -213,20 +199,13 @@ def options(ctx: ReportContext) -> None:
 
 def performance(ctx: ReportContext, result: OptionComparison) -> None:
     """Every performance figure with its interval, and the main ones against the standards."""
-    std = ctx.config.standard
     rows = [*HEADLINE_ROWS, *_kind_rows(), *_group_rows(), *_OTHER_ROWS]
     titles = {
         "fulfilled_share": "Bookings fulfilled (%)",
         "custody_within_deadline_share": "Custody within deadline (%)",
         "custody_hours_lost_per_year": "Custody hours lost a year",
     }
-    targets = {
-        "fulfilled_share": std.fulfilled,
-        "custody_within_deadline_share": std.custody_within_deadline,
-    }
-    shares = ["fulfilled_share", "custody_within_deadline_share"]
-    caption = "Service performance at year-1 demand (95 % intervals)"
-    sections.performance(ctx, result, rows, caption, titles, targets=targets, percent=shares)
+    sections.performance(ctx, result, rows, MEASURED_AT, titles)
 
 
 def fulfilment_by_day(ctx: ReportContext, traces: dict[str, Any]) -> None:
@@ -277,7 +256,7 @@ def go_live(ctx: ReportContext, result: OptionComparison) -> None:
         months,
         replications=max(2, ctx.method.interpolation),
         seed=ctx.seed,
-        **ctx.engine_options,
+        runner=ctx.replicator,
         **ctx.overrides,
     )
     _go_live_chart(ctx, table)

@@ -11,16 +11,17 @@ import pandas as pd
 
 from models.comparison import OptionComparison
 from models.recovery import warmup_evidence
-from workbook import charts, display, narrative, sections, tables
+from workbook import charts, display, sections, tables
 from workbook.context import ReportContext
 
 __all__ = [
+    "HEADLINE_ROWS",
+    "MEASURED_AT",
     "attendance_times",
     "common_random_numbers",
     "demand",
     "examination_waits",
     "headline",
-    "headline_performance",
     "options",
     "performance",
     "periods_and_replications",
@@ -28,6 +29,9 @@ __all__ = [
     "summary",
     "unit_costs",
 ]
+
+MEASURED_AT = "year-1 demand"
+"""What the performance figures are measured at."""
 
 HEADLINE_ROWS = [
     ("attendance_within_target_urgent", "Urgent requests attended within target", tables.percent()),
@@ -65,25 +69,18 @@ PERFORMANCE_ROWS = [
 ]
 
 
+_STANDARDS_SAID = {
+    "attendance_within_target_urgent": "urgent requests attended within their target time",
+    "attendance_within_target_routine": "routine requests attended within their target time",
+}
+"""What each metric the service judges by a standard measures, as the summary says it."""
+
+
 def summary(ctx: ReportContext, result: OptionComparison) -> None:
     """Which options meet the attendance standards, pound overflow, and how sure we are."""
-    perf, standard = result.performance, ctx.config.standard
-    standards = " ".join(
-        narrative.service_standard_summary(perf, metric, target, ctx.labels, what)
-        for metric, target, what in (
-            (
-                "attendance_within_target_urgent",
-                standard.urgent_within_target,
-                "urgent requests attended within their target time",
-            ),
-            (
-                "attendance_within_target_routine",
-                standard.routine_within_target,
-                "routine requests attended within their target time",
-            ),
-        )
-    )
-    display.display_all(display.paragraph(standards), display.paragraph(_pound_space(ctx, perf)))
+    standards = sections.standards_summary(ctx, result, _STANDARDS_SAID)
+    pounds = _pound_space(ctx, result.performance)
+    display.display_all(display.paragraph(standards), display.paragraph(pounds))
 
 
 def _pound_space(ctx: ReportContext, perf: pd.DataFrame) -> str:
@@ -104,11 +101,6 @@ def _pound_space(ctx: ReportContext, perf: pd.DataFrame) -> str:
         "confidence interval; options were compared on the same simulated demand (common "
         "random numbers)."
     )
-
-
-def headline_performance(ctx: ReportContext, result: OptionComparison) -> None:
-    """The headline performance figures with their intervals."""
-    sections.interval_table(ctx, result, HEADLINE_ROWS, "Service performance at year-1 demand")
 
 
 def headline(ctx: ReportContext, result: OptionComparison) -> None:
@@ -150,21 +142,12 @@ def options(ctx: ReportContext) -> None:
 
 def performance(ctx: ReportContext, result: OptionComparison) -> None:
     """Every performance figure with its interval, and the main ones against their targets."""
-    standard = ctx.config.standard
-    shares = ["attendance_within_target_urgent", "attendance_within_target_routine"]
     titles = {
         "attendance_within_target_urgent": "Urgent requests within target (%)",
         "attendance_within_target_routine": "Routine requests within target (%)",
         "pound_occupancy_mean": "Vehicles held in the pound (mean)",
     }
-    targets = {
-        "attendance_within_target_urgent": standard.urgent_within_target,
-        "attendance_within_target_routine": standard.routine_within_target,
-    }
-    caption = "Service performance at year-1 demand (95 % intervals)"
-    sections.performance(
-        ctx, result, PERFORMANCE_ROWS, caption, titles, targets=targets, percent=shares
-    )
+    sections.performance(ctx, result, PERFORMANCE_ROWS, MEASURED_AT, titles)
 
 
 def attendance_times(ctx: ReportContext, traces: dict[str, Any]) -> None:
