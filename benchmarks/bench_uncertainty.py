@@ -66,7 +66,7 @@ def _cost_layer(service, scenario, jobs: int) -> bool:
     serial = work.batches(256)[0].present_values()
     per_row = (time.process_time() - started) / 256
     started = time.perf_counter()
-    pv = work.priced(jobs=jobs, executor=None)
+    pv = work.priced(Replicator(jobs=jobs))
     took = time.perf_counter() - started
     assert pv.shape == (len(rows), len(config.options)) and np.array_equal(pv[:256], serial)
     ok = took <= COST_GOAL_S
@@ -93,7 +93,7 @@ def _operational(service, scenario, jobs: int) -> bool:
         scenario,
         replication_runs(base.results),
         replications=settings.replications,
-        jobs=jobs,
+        runner=Replicator(jobs=jobs),
     )
     took = time.perf_counter() - started
     points = len(study.operational.unit)

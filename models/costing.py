@@ -52,7 +52,6 @@ __all__ = [
     "ContractSpec",
     "ContractedPart",
     "CostSpec",
-    "DemandGrowth",
     "Fraction",
     "Growth",
     "HeldAssets",
@@ -164,20 +163,6 @@ class ContractSpec(CostSpec):
 
     def lifecycle(self) -> ContractLifecycle:
         return ContractLifecycle(**self.model_dump())
-
-
-class DemandGrowth(CostSpec):
-    """The growth of a section whose demand changes by one rate every year, all its kinds alike.
-    A service's section lists it before :class:`models.section.ServiceSection` among its bases,
-    so ``growth_per_year`` follows the keys every section has."""
-
-    growth_per_year: Growth = 0.0
-    """Compound change of demand a year."""
-
-    @property
-    def demand_growth(self) -> float:
-        """Compound change of demand a year."""
-        return self.growth_per_year
 
 
 ProviderName = Literal["in_house", "contractor"]

@@ -14,10 +14,11 @@ from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from models.costing import HeldAssets, RiskSpec
+from models.costing import Growth, HeldAssets, RiskSpec
 
 __all__ = [
     "STRICT",
+    "DemandGrowth",
     "KeyProblem",
     "Name",
     "SectionModel",
@@ -138,3 +139,17 @@ def _without(value: Any, keys: frozenset[str]) -> Any:
     if isinstance(value, list):
         return [_without(v, keys) for v in value]
     return value
+
+
+class DemandGrowth(SectionModel):
+    """The growth of a section whose demand changes by one rate every year, all its kinds alike.
+    A service's section lists it before :class:`ServiceSection` among its bases,
+    so ``growth_per_year`` follows the keys every section has."""
+
+    growth_per_year: Growth = 0.0
+    """Compound change of demand a year."""
+
+    @property
+    def demand_growth(self) -> float:
+        """Compound change of demand a year."""
+        return self.growth_per_year

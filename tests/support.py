@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from models.kit.checks import VerificationCheck
 from models.kit.output_analysis import paired_difference
-from models.kit.replications import run_replications
+from models.kit.replications import IN_PROCESS
 from models.kit.streams import Streams
 from models.scenario import load_scenario
 from models.scenario.uncertainty_settings import UncertaintySettings
@@ -126,12 +126,8 @@ def crn_half_widths(
 ) -> dict[str, tuple[float, float]]:
     """``{metric: (paired, unpaired)}`` half-widths of the ``other - base`` difference of the
     two ``runs``: on common random numbers (seed 11) and with ``other`` on its own (seed 12)."""
-    common = run_replications(
-        simulate, runs, replications=replications, seed=11, jobs=1, progress=False
-    )
-    alone = run_replications(
-        simulate, {other: runs[other]}, replications=replications, seed=12, jobs=1, progress=False
-    )
+    common = IN_PROCESS.run(simulate, runs, replications=replications, seed=11)
+    alone = IN_PROCESS.run(simulate, {other: runs[other]}, replications=replications, seed=12)
     independent = pd.concat([common[common["option"] == base], alone], ignore_index=True)
     return {
         metric: (
@@ -237,13 +233,11 @@ class ModelTests:
         """Replications (one process, quietly) of ``option`` under each of ``configs``, a run
         of each by name: ``short(config, option, **changes)``, on common random numbers."""
         runs = {name: short(config, option, **changes) for name, config in configs.items()}
-        return run_replications(
+        return IN_PROCESS.run(
             self.simulate,
             runs,
             replications=self.replications if replications is None else replications,
             seed=seed,
-            jobs=1,
-            progress=False,
         )
 
 

@@ -70,16 +70,13 @@ def study(ctx: ReportContext, result: OptionComparison, *, publish: bool = True)
 def _compute(
     ctx: ReportContext, result: OptionComparison, replications: int, samples: int
 ) -> Findings:
-    engine = getattr(ctx, "engine", None)
     found = run_study(
         ctx.service,
         ctx.scenario,
         replication_runs(result.results),
         replications=replications,
         overrides=ctx.overrides,
-        jobs=ctx.jobs if engine is None else engine.workers,
-        executor=None if engine is None else engine.executor,
-        cache=getattr(ctx, "cache", None),
+        runner=ctx.replicator,
         samples=samples,
     )
     return analyse(found, ctx.config, ctx.service.key_metrics, seed=ctx.seed)

@@ -46,7 +46,6 @@ from models.costing import (
     AssetSpec,
     ContractedPart,
     ContractSpec,
-    DemandGrowth,
     Growth,
     HeldAssets,
     InHousePart,
@@ -57,7 +56,7 @@ from models.costing import (
 from models.kit.arrivals import ArrivalProfile
 from models.kit.distributions import DistributionSpec, NonNegativeNumber, PositiveNumber
 from models.kit.roster import Roster, RosterSpec, build_roster
-from models.section import STRICT, Name, ServiceSection, Share
+from models.section import STRICT, DemandGrowth, Name, ServiceSection, Share
 from models.section import check_shares as _check_shares
 
 __all__ = [

@@ -39,7 +39,6 @@ from pydantic import Field, model_validator
 from models.costing import (
     ContractedPart,
     ContractSpec,
-    DemandGrowth,
     Growth,
     InHousePart,
     Money,
@@ -49,7 +48,7 @@ from models.costing import (
 from models.kit.arrivals import ArrivalProfile
 from models.kit.distributions import DistributionSpec, NonNegativeNumber, PositiveNumber
 from models.kit.roster import RosterSpec, build_roster
-from models.section import Name, SectionModel, ServiceSection, Share, check_shares
+from models.section import DemandGrowth, Name, SectionModel, ServiceSection, Share, check_shares
 
 __all__ = [
     "ATTENDANCE_KINDS",

@@ -4,7 +4,7 @@ the stored volumes under thousands of cost draws.
 1. **Operational layer.** Each point of the Morris design of the operational inputs
    (:func:`models.uncertainty.design.operational_design`) is a validated copy of the section;
    every option at every simulated demand year is run there for ``replications`` inner
-   replications, all through one :func:`models.kit.replications.run_replications` call, on the
+   replications, all through one run of the :class:`models.kit.replications.Replicator`, on the
    same random streams ``Streams(seed, replication)`` at every point and for every option
    (common random numbers: the elementary effects compare like with like), so the cache, the
    process pool and a Dask cluster serve it alike. A point is priced at its mean volumes.
@@ -43,7 +43,7 @@ from models.appraisal import net_present_costs
 from models.comparison import AppraisalInputs
 from models.kit.parent_death import die_with_parent
 from models.kit.periods import run_key
-from models.kit.replications import run_replications
+from models.kit.replications import EVERY_CORE, Replicator
 from models.scenario.schema import ScenarioBase
 from models.service import Service
 from models.uncertainty.design import Design, cost_design, design_seed, operational_design
@@ -285,9 +285,7 @@ def run_study(
     replications: int,
     overrides: Mapping[str, Any] | None = None,
     performance_year: float = 1,
-    jobs: int | None = None,
-    executor: Executor | None = None,
-    cache: Any = None,
+    runner: Replicator = EVERY_CORE,
     samples: int | None = None,
 ) -> Study:
     """The uncertainty study of ``service`` on ``scenario`` (see the module notes).
@@ -321,9 +319,7 @@ def run_study(
             replications,
             seed,
             overrides or {},
-            jobs=jobs,
-            executor=executor,
-            cache=cache,
+            runner,
         )
         simulated = sum(len(point) for point in runs) * len(runs[0][0])
     means = [_mean_runs(point, service.unobserved_is_zero) for point in runs]
@@ -343,7 +339,7 @@ def run_study(
         len(cost.unit), cost.block, len(configs) * reps, design_seed(seed, service.name, "pair")
     )
     rows = CostRows(pricing, configs, volumes, cost.values, pairs // reps, cost.block)
-    pv = rows.priced(jobs=jobs, executor=executor)
+    pv = rows.priced(runner)
     pv += noise[pairs % reps]
     metric_names = [m.name for m in service.key_metrics]
     year = run_key("", performance_year)
@@ -424,7 +420,7 @@ def _simulate(
     replications: int,
     seed: int,
     overrides: Mapping[str, Any],
-    **engine: Any,
+    runner: Replicator,
 ) -> list[list[Runs]]:
     """Every option at every demand year of every point, ``replications`` times on common
     random numbers; ``[point][replication]`` -> ``{run key: metrics}``."""
@@ -433,15 +429,13 @@ def _simulate(
         for p, point in enumerate(configs)
         for key, run in service.appraisal_runs(point, period_years, **overrides).items()
     }
-    extra = {k: v for k, v in engine.items() if v is not None and k != "jobs"}
-    frame = run_replications(
+    frame = runner.run(
         service.simulate,
         named,
         replications=replications,
         seed=seed,
-        jobs=engine.get("jobs"),
         description=f"{service.name} uncertainty",
-        **extra,
+        progress=True,
     )
     runs: list[list[Runs]] = [[{} for _ in range(replications)] for _ in configs]
     for rep, name, metric, value in frame.itertuples(index=False):
@@ -498,11 +492,12 @@ class CostRows:
             out[i] = self.pricing.present_values(self.configs[p], row, self.volumes[p], memo)
         return out
 
-    def priced(self, *, jobs: int | None, executor: Executor | None) -> np.ndarray:
-        """:meth:`present_values` in batches of whole blocks on ``executor``, or on a process
-        pool of ``jobs`` workers (every core when ``None``; one: in this process), put back in
-        row order."""
-        workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    def priced(self, runner: Replicator) -> np.ndarray:
+        """:meth:`present_values` in batches of whole blocks on the ``runner``'s executor, or
+        on a process pool of its ``jobs`` workers (every core when ``None``; one: in this
+        process), put back in row order (its cache is not used: pricing is cheap)."""
+        executor = runner.executor
+        workers = runner.jobs if runner.jobs is not None else (os.cpu_count() or 1)
         blocks = math.ceil(len(self.values) / self.block)
         per_batch = max(1, math.ceil(blocks / (workers * BATCHES_PER_WORKER)))
         batches = self.batches(self.block * per_batch)

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from models.comparison import compare_service
+from models.kit.replications import Replicator
 from models.registry import SERVICES
 from models.scenario import load_scenario
 from models.scenario.schema import ScenarioBase
@@ -51,7 +52,7 @@ def _study(scenario: Any, base_runs: list[Any], jobs: int) -> Study:
         base_runs,
         replications=scenario.uncertainty.replications,
         overrides=FRONT_DESK.quick,
-        jobs=jobs,
+        runner=Replicator(jobs=jobs),
     )
 
 

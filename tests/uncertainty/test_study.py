@@ -14,7 +14,7 @@ import pytest
 
 from models.appraisal import net_present_costs
 from models.comparison import OptionComparison, compare_service
-from models.kit.replications import IN_PROCESS
+from models.kit.replications import IN_PROCESS, Replicator
 from models.registry import SERVICES
 from models.scenario import load_scenario
 from models.scenario.uncertainty_settings import UncertaintySettings
@@ -63,20 +63,20 @@ def comparison(scenario: Any) -> OptionComparison:
     return compare_service(SERVICE, scenario, replications=2, runner=IN_PROCESS, **SERVICE.quick)
 
 
-def _study(scenario: Any, comparison: OptionComparison, **engine: Any) -> Study:
+def _study(scenario: Any, comparison: OptionComparison, runner: Replicator) -> Study:
     return run_study(
         SERVICE,
         scenario,
         replication_runs(comparison.results),
         replications=scenario.uncertainty.replications,
         overrides=SERVICE.quick,
-        **engine,
+        runner=runner,
     )
 
 
 @pytest.fixture(scope="module")
 def one_worker(scenario: Any, comparison: OptionComparison) -> Study:
-    return _study(scenario, comparison, jobs=1)
+    return _study(scenario, comparison, Replicator(jobs=1))
 
 
 def _same(a: Study, b: Study) -> None:
@@ -101,8 +101,8 @@ def test_the_study_has_both_layers(one_worker: Study, scenario: Any) -> None:
 def test_the_study_is_reproducible_and_worker_count_invariant(
     one_worker: Study, scenario: Any, comparison: OptionComparison
 ) -> None:
-    _same(one_worker, _study(scenario, comparison, jobs=1))
-    _same(one_worker, _study(scenario, comparison, jobs=2))
+    _same(one_worker, _study(scenario, comparison, Replicator(jobs=1)))
+    _same(one_worker, _study(scenario, comparison, Replicator(jobs=2)))
 
 
 def test_the_study_is_the_same_on_a_dask_cluster(
@@ -116,7 +116,10 @@ def test_the_study_is_the_same_on_a_dask_cluster(
         ) as cluster,
         Client(cluster) as client,
     ):
-        _same(one_worker, _study(scenario, comparison, jobs=2, executor=client.get_executor()))
+        _same(
+            one_worker,
+            _study(scenario, comparison, Replicator(jobs=2, executor=client.get_executor())),
+        )
 
 
 def _never(_run: Any, _streams: Any) -> dict[str, float]:
@@ -132,7 +135,7 @@ def test_cost_only_sampling_simulates_nothing(comparison: OptionComparison) -> N
         replication_runs(comparison.results),
         replications=1,
         overrides=SERVICE.quick,
-        jobs=2,
+        runner=Replicator(jobs=2),
     )
     assert found.simulated_runs == 0
     assert found.operational.unit.shape == (1, 0) and found.base_replications == 2
